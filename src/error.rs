@@ -1,0 +1,263 @@
+use std::fmt;
+use std::path::PathBuf;
+
+/// Everything that can go wrong between a host and a plugin.
+///
+/// A plugin method that returns `Result<T, E>` hands its `Err` back as a value
+/// (`Ok(Err(e))`); this type is for failures of the call itself.
+///
+/// After any error raised while the plugin was running ([`Error::Trap`], [`Error::Panic`],
+/// [`Error::HostFunction`], [`Error::Exit`], or a lie caught while reading what the plugin
+/// returned) the instance is *poisoned*: its memory may be half-updated, so every later call
+/// fails fast with [`Error::Poisoned`]. Create a new instance from the same plugin; that is
+/// cheap.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The plugin does not implement the contract the host expects. Every difference is
+    /// listed, one sentence each.
+    ContractMismatch {
+        /// The contract the host asked for.
+        contract: String,
+        /// What differs, for example `method hello: parameter 1 is string in the host's
+        /// contract, u32 in the plugin`.
+        differences: Vec<String>,
+    },
+    /// A function the contract needs is not exported, or is exported with another wasm type.
+    MissingExport {
+        /// The export's name.
+        name: String,
+        /// What was expected and what was found.
+        detail: String,
+    },
+    /// The plugin trapped (for example `unreachable`, an out-of-bounds access, a stack
+    /// overflow or a division by zero).
+    Trap {
+        /// The method or export that was running.
+        function: String,
+        /// The trap, as the engine describes it.
+        message: String,
+        /// The wasm backtrace, frame by frame, when the engine captured one.
+        backtrace: Option<String>,
+    },
+    /// Code in the plugin panicked.
+    Panic {
+        /// The panic message.
+        message: String,
+        /// Where in the plugin's source it panicked, when the plugin reported it.
+        location: Option<Location>,
+    },
+    /// The plugin called WASI `proc_exit`.
+    Exit {
+        /// The method that was running.
+        function: String,
+        /// The exit status.
+        status: i32,
+    },
+    /// A value the plugin returned does not decode as the contract's type: invalid UTF-8,
+    /// an out-of-range scalar, or bytes that are not a valid encoding.
+    Decode {
+        /// The method or host function involved.
+        function: String,
+        /// What was wrong.
+        detail: String,
+    },
+    /// A pointer and length the plugin handed over do not lie inside its memory.
+    OutOfBounds {
+        /// The method or host function involved.
+        function: String,
+        /// The pointer.
+        ptr: u32,
+        /// The length.
+        len: u32,
+        /// The size of the plugin's memory at the time, in bytes.
+        memory_size: usize,
+    },
+    /// An argument could not be encoded for the plugin.
+    Encode {
+        /// The method or host function involved.
+        function: String,
+        /// What was wrong.
+        detail: String,
+    },
+    /// A host function failed; the plugin's call was abandoned.
+    HostFunction {
+        /// The host function that failed.
+        function: String,
+        /// Its error message.
+        message: String,
+        /// The underlying error, when the host function gave one.
+        source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    },
+    /// An earlier call left this instance in an unknown state; make a new instance.
+    Poisoned {
+        /// The error that poisoned the instance.
+        cause: String,
+    },
+    /// The engine refused the module: it is not valid WebAssembly, or it could not be
+    /// compiled, linked or instantiated.
+    Wasm {
+        /// The engine's explanation.
+        message: String,
+    },
+    /// Reading a plugin file failed.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}
+
+/// A place in a plugin's source code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// Source file, as the plugin's compiler recorded it.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column; 0 when unknown.
+    pub column: u32,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::ContractMismatch {
+                contract,
+                differences,
+            } => {
+                write!(f, "the plugin does not implement contract `{}`:", contract)?;
+                for d in differences {
+                    write!(f, "\n  - {}", d)?;
+                }
+                Ok(())
+            }
+            Error::MissingExport { name, detail } => {
+                write!(f, "export `{}`: {}", name, detail)
+            }
+            Error::Trap {
+                function,
+                message,
+                backtrace,
+            } => {
+                write!(f, "plugin trapped in `{}`: {}", function, message)?;
+                if let Some(bt) = backtrace {
+                    write!(f, "\n{}", bt)?;
+                }
+                Ok(())
+            }
+            Error::Panic { message, location } => match location {
+                Some(loc) => write!(f, "plugin panicked at {}: {}", loc, message),
+                None => write!(f, "plugin panicked: {}", message),
+            },
+            Error::Exit { function, status } => {
+                write!(f, "plugin exited with status {} in `{}`", status, function)
+            }
+            Error::Decode { function, detail } => {
+                write!(f, "`{}`: the plugin's value does not decode: {}", function, detail)
+            }
+            Error::OutOfBounds {
+                function,
+                ptr,
+                len,
+                memory_size,
+            } => write!(
+                f,
+                "`{}`: the plugin gave {} byte(s) at {:#x}, outside its {}-byte memory",
+                function, len, ptr, memory_size
+            ),
+            Error::Encode { function, detail } => {
+                write!(f, "`{}`: an argument could not be encoded: {}", function, detail)
+            }
+            Error::HostFunction {
+                function, message, ..
+            } => write!(f, "host function `{}` failed: {}", function, message),
+            Error::Poisoned { cause } => write!(
+                f,
+                "instance is poisoned by an earlier failure ({}); create a new instance",
+                cause
+            ),
+            Error::Wasm { message } => f.write_str(message),
+            Error::Io { path, source } => write!(f, "{}: {}", path.display(), source),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            Error::HostFunction {
+                source: Some(source),
+                ..
+            } => Some(&**source as &(dyn std::error::Error + 'static)),
+            _ => None,
+        }
+    }
+}
+
+/// The error a host function returns to abandon the plugin's call.
+///
+/// The host caller then receives [`Error::HostFunction`] with this message and source. Any
+/// `std::error::Error` converts into it, so `?` works inside host functions.
+pub struct HostError {
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl HostError {
+    /// A host error with only a message.
+    pub fn new(message: impl Into<String>) -> Self {
+        HostError {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    #[doc(hidden)]
+    pub fn into_error(self, function: &str) -> Error {
+        Error::HostFunction {
+            function: function.to_string(),
+            message: self.message,
+            source: self.source,
+        }
+    }
+}
+
+impl<E: std::error::Error + Send + Sync + 'static> From<E> for HostError {
+    fn from(error: E) -> Self {
+        HostError {
+            message: error.to_string(),
+            source: Some(Box::new(error)),
+        }
+    }
+}
+
+impl fmt::Debug for HostError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HostError")
+            .field("message", &self.message)
+            .finish()
+    }
+}
+
+impl fmt::Display for HostError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// What a fallible host function returns: see [`HostError`].
+pub type HostResult<T> = Result<T, HostError>;

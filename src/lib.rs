@@ -1,0 +1,81 @@
+//! Wasp: typed WebAssembly plugins for Rust.
+//!
+//! A host declares an extension point as a Rust trait; plugins implement it in Rust (or any
+//! language that follows `docs/ABI.md`) and are compiled to wasm32-wasip1; the host loads
+//! them with `wasp-host` and calls them through a generated, typed handle. Each plugin
+//! instance is a sandbox with its own memory and WASI environment.
+//!
+//! This crate is what contract crates and plugins depend on. It holds the two attribute
+//! macros, the error type, and the runtime the generated code uses on either side. It never
+//! depends on an engine, so plugins compile it for wasm32 with Rust 1.63 or newer.
+//!
+//! # Core concepts
+//! - A **contract** is a trait marked [`plugin`]: the methods a plugin implements. Host and
+//!   plugin share it through a small contract crate.
+//! - **Host functions** are a second trait, marked [`host`], that the host implements and the
+//!   plugin calls. The contract names it: `#[wasp::plugin(host = GreeterHost)]`.
+//! - A **plugin** implements the contract and exports it with one line generated for the
+//!   contract: `greeter_contract::export_greeter!(MyGreeter);`.
+//! - The host loads it with `wasp_host::Engine::load::<dyn Greeter>(path)` and calls methods
+//!   on the instance; every call returns `Result<T, wasp::Error>`.
+//!
+//! # Example
+//! The contract crate:
+//! ```
+//! #[wasp::host]
+//! pub trait GreeterHost {
+//!     fn call_me(&mut self, name: String) -> String;
+//! }
+//!
+//! #[wasp::plugin(host = GreeterHost)]
+//! pub trait Greeter {
+//!     fn hello(&self, name: String) -> String;
+//!     fn sum(&self, a: i32, b: i32) -> i32;
+//!     fn fail(&self) -> Result<(), String>;
+//! }
+//! # fn main() {}
+//! ```
+//! The plugin crate (a `cdylib` built for `wasm32-wasip1`):
+//! ```ignore
+//! use greeter_contract::Greeter;
+//!
+//! #[derive(Default)]
+//! struct MyGreeter;
+//!
+//! impl Greeter for MyGreeter {
+//!     fn hello(&self, name: String) -> String { format!("Hello {}", name) }
+//!     fn sum(&self, a: i32, b: i32) -> i32 { a + b }
+//!     fn fail(&self) -> Result<(), String> { Err("Ooops".into()) }
+//! }
+//!
+//! greeter_contract::export_greeter!(MyGreeter);
+//! ```
+//! The host: see the `wasp-host` crate.
+//!
+//! # Supported types
+//! Parameters and results may be any integer type, `f32`, `f64`, `bool`, `char` (one wasm
+//! value each, no copy), `String` and `Vec<u8>` (raw bytes), `&str` and `&[u8]` parameters,
+//! and anything that is serde `Serialize + Deserialize`, including `Option`, `Result`,
+//! `Vec<T>`, tuples, structs and enums (encoded with postcard). Scalars and byte types are
+//! recognised by name: a type alias of `String` travels as a serde value.
+
+#![warn(missing_docs)]
+
+mod contract;
+mod error;
+#[doc(hidden)]
+pub mod runtime;
+
+pub use contract::{Contract, Handle, HostContract, HostInterface, NoHost};
+pub use error::{Error, HostError, HostResult, Location};
+pub use wasp_abi::descriptor;
+pub use wasp_macros::{host, plugin};
+
+/// Items generated code refers to. Not a stable API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::runtime::*;
+    pub use serde;
+    pub use wasp_abi::{self, Scalar};
+    pub use wasp_guest as guest;
+}

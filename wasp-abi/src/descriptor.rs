@@ -1,0 +1,607 @@
+//! Contract descriptors: what a plugin says it implements, and what a host expects.
+//!
+//! A descriptor is UTF-8 text, one item per line, so that a plugin written by hand in any
+//! language can carry one and a person can read it with `wasm-objdump -s`:
+//!
+//! ```text
+//! wasp-contract 1
+//! contract Greeter
+//! method hello(string) -> string
+//! method sum(i32, i32) -> i32
+//! method fail() -> serde(Result<(),String>)
+//! host GreeterHost
+//! import call_me(string) -> string
+//! ```
+//!
+//! The `wasp-contract` custom section holds one or more descriptors back to back (the linker
+//! concatenates sections of the same name); each starts with its `wasp-contract` line.
+//! `docs/ABI.md` is the normative description of the grammar.
+
+use crate::{ValType, ABI_VERSION};
+use std::fmt::{self, Write as _};
+
+/// The first word of every descriptor.
+pub const MAGIC: &str = "wasp-contract";
+
+/// How a value of one parameter or result travels.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum WireType {
+    /// One wasm value; the payload is the Rust type name (`i32`, `bool`, `char`, ...).
+    Scalar(ScalarType),
+    /// UTF-8 bytes: `String` and `&str`.
+    String,
+    /// Raw bytes: `Vec<u8>` and `&[u8]`.
+    Bytes,
+    /// Anything else, encoded with the codec; the payload is the Rust type as written,
+    /// without whitespace.
+    Serde(String),
+}
+
+/// The Rust scalar types, each of which travels as one wasm value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(missing_docs)]
+pub enum ScalarType {
+    I8,
+    I16,
+    I32,
+    I64,
+    Isize,
+    U8,
+    U16,
+    U32,
+    U64,
+    Usize,
+    F32,
+    F64,
+    Bool,
+    Char,
+}
+
+const SCALARS: [(ScalarType, &str, ValType); 14] = [
+    (ScalarType::I8, "i8", ValType::I32),
+    (ScalarType::I16, "i16", ValType::I32),
+    (ScalarType::I32, "i32", ValType::I32),
+    (ScalarType::I64, "i64", ValType::I64),
+    (ScalarType::Isize, "isize", ValType::I64),
+    (ScalarType::U8, "u8", ValType::I32),
+    (ScalarType::U16, "u16", ValType::I32),
+    (ScalarType::U32, "u32", ValType::I32),
+    (ScalarType::U64, "u64", ValType::I64),
+    (ScalarType::Usize, "usize", ValType::I64),
+    (ScalarType::F32, "f32", ValType::F32),
+    (ScalarType::F64, "f64", ValType::F64),
+    (ScalarType::Bool, "bool", ValType::I32),
+    (ScalarType::Char, "char", ValType::I32),
+];
+
+impl ScalarType {
+    /// The scalar whose Rust name is `name`, if any.
+    pub fn from_name(name: &str) -> Option<ScalarType> {
+        SCALARS.iter().find(|s| s.1 == name).map(|s| s.0)
+    }
+
+    /// The Rust name of the type.
+    pub fn name(self) -> &'static str {
+        SCALARS.iter().find(|s| s.0 == self).map(|s| s.1).unwrap_or("?")
+    }
+
+    /// The wasm value type it travels as.
+    pub fn val_type(self) -> ValType {
+        SCALARS
+            .iter()
+            .find(|s| s.0 == self)
+            .map(|s| s.2)
+            .unwrap_or(ValType::I32)
+    }
+}
+
+impl WireType {
+    /// The wasm values that carry one parameter of this type: scalars as themselves,
+    /// everything else as `(pointer: i32, length: i32)`.
+    pub fn param_val_types(&self) -> &'static [ValType] {
+        match self {
+            WireType::Scalar(s) => match s.val_type() {
+                ValType::I32 => &[ValType::I32],
+                ValType::I64 => &[ValType::I64],
+                ValType::F32 => &[ValType::F32],
+                ValType::F64 => &[ValType::F64],
+            },
+            _ => &[ValType::I32, ValType::I32],
+        }
+    }
+
+    /// The wasm value that carries a result of this type: scalars as themselves, everything
+    /// else as one `i64` packing pointer and length.
+    pub fn result_val_type(&self) -> ValType {
+        match self {
+            WireType::Scalar(s) => s.val_type(),
+            _ => ValType::I64,
+        }
+    }
+
+    /// Whether values of this type travel through linear memory.
+    pub fn is_buffer(&self) -> bool {
+        !matches!(self, WireType::Scalar(_))
+    }
+}
+
+impl fmt::Display for WireType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WireType::Scalar(s) => f.write_str(s.name()),
+            WireType::String => f.write_str("string"),
+            WireType::Bytes => f.write_str("bytes"),
+            WireType::Serde(name) => write!(f, "serde({})", name),
+        }
+    }
+}
+
+/// One function: a plugin method or a host function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Function {
+    /// The export or import name, which is the Rust method name.
+    pub name: String,
+    /// Parameter types in order.
+    pub params: Vec<WireType>,
+    /// The result type; `None` for `()`.
+    pub result: Option<WireType>,
+}
+
+impl Function {
+    /// The wasm parameter types of the function's export or import.
+    pub fn wasm_params(&self) -> Vec<ValType> {
+        self.params
+            .iter()
+            .flat_map(|p| p.param_val_types().iter().copied())
+            .collect()
+    }
+
+    /// The wasm result types of the function's export or import.
+    pub fn wasm_results(&self) -> Vec<ValType> {
+        self.result.iter().map(WireType::result_val_type).collect()
+    }
+
+    /// `name(t1, t2) -> r`, as the descriptor writes it.
+    pub fn signature(&self) -> String {
+        let mut out = String::new();
+        let _ = write!(out, "{}(", self.name);
+        for (i, p) in self.params.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            let _ = write!(out, "{}", p);
+        }
+        out.push(')');
+        if let Some(r) = &self.result {
+            let _ = write!(out, " -> {}", r);
+        }
+        out
+    }
+}
+
+/// The functions a host provides to plugins of one contract, under one import module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostInterface {
+    /// The wasm import module: the host trait's name.
+    pub module: String,
+    /// The functions, in declaration order.
+    pub functions: Vec<Function>,
+}
+
+/// A whole contract: what one plugin implements and what it may import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contract {
+    /// Wire ABI version the descriptor was written for.
+    pub abi_version: u32,
+    /// The contract's name: the plugin trait's name.
+    pub name: String,
+    /// The plugin's methods, in declaration order.
+    pub methods: Vec<Function>,
+    /// The host functions the plugin may call, if the contract names a host trait.
+    pub host: Option<HostInterface>,
+}
+
+impl Contract {
+    /// The descriptor text for this contract.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "{} {}", MAGIC, self.abi_version);
+        let _ = writeln!(out, "contract {}", self.name);
+        for m in &self.methods {
+            let _ = writeln!(out, "method {}", m.signature());
+        }
+        if let Some(host) = &self.host {
+            let _ = writeln!(out, "host {}", host.module);
+            for f in &host.functions {
+                let _ = writeln!(out, "import {}", f.signature());
+            }
+        }
+        out
+    }
+
+    /// Parses one descriptor.
+    ///
+    /// # Errors
+    /// On any line that does not follow the grammar, naming the line.
+    pub fn parse(text: &str) -> Result<Contract, DescriptorError> {
+        let mut all = parse_section(text.as_bytes())?;
+        match all.len() {
+            1 => Ok(all.remove(0)),
+            n => Err(DescriptorError::new(0, format!("expected one contract, found {}", n))),
+        }
+    }
+
+    /// The method called `name`.
+    pub fn method(&self, name: &str) -> Option<&Function> {
+        self.methods.iter().find(|m| m.name == name)
+    }
+}
+
+/// A descriptor that does not follow the grammar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DescriptorError {
+    /// 1-based line number; 0 when the problem is not on one line.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl DescriptorError {
+    fn new(line: usize, message: String) -> Self {
+        DescriptorError { line, message }
+    }
+}
+
+impl fmt::Display for DescriptorError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "contract descriptor: {}", self.message)
+        } else {
+            write!(f, "contract descriptor line {}: {}", self.line, self.message)
+        }
+    }
+}
+
+impl std::error::Error for DescriptorError {}
+
+/// Parses the contents of a `wasp-contract` custom section: one or more descriptors.
+///
+/// # Errors
+/// When the bytes are not UTF-8 or any line does not follow the grammar.
+pub fn parse_section(bytes: &[u8]) -> Result<Vec<Contract>, DescriptorError> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| DescriptorError::new(0, format!("not UTF-8 ({})", e)))?;
+    let mut contracts: Vec<Contract> = Vec::new();
+    let mut in_host = false;
+    for (index, raw_line) in text.lines().enumerate() {
+        let line_no = index + 1;
+        // Tolerate NUL padding and blank lines: C toolchains may pad or terminate sections.
+        let line = raw_line.trim_matches(|c: char| c.is_whitespace() || c == '\0');
+        if line.is_empty() {
+            continue;
+        }
+        let (keyword, rest) = match line.find(' ') {
+            Some(i) => (&line[..i], line[i + 1..].trim()),
+            None => (line, ""),
+        };
+        let err = |m: String| DescriptorError::new(line_no, m);
+        if keyword == MAGIC {
+            let version: u32 = rest
+                .parse()
+                .map_err(|_| err(format!("bad ABI version {:?}", rest)))?;
+            contracts.push(Contract {
+                abi_version: version,
+                name: String::new(),
+                methods: Vec::new(),
+                host: None,
+            });
+            in_host = false;
+            continue;
+        }
+        let current = contracts
+            .last_mut()
+            .ok_or_else(|| err(format!("expected `{} {}` first", MAGIC, ABI_VERSION)))?;
+        match keyword {
+            "contract" => {
+                check_ident(rest).map_err(&err)?;
+                current.name = rest.to_string();
+            }
+            "method" if !in_host => current.methods.push(parse_function(rest).map_err(&err)?),
+            "host" => {
+                check_ident(rest).map_err(&err)?;
+                current.host = Some(HostInterface {
+                    module: rest.to_string(),
+                    functions: Vec::new(),
+                });
+                in_host = true;
+            }
+            "import" => {
+                let f = parse_function(rest).map_err(&err)?;
+                match &mut current.host {
+                    Some(host) => host.functions.push(f),
+                    None => return Err(err("`import` before `host`".to_string())),
+                }
+            }
+            "method" => return Err(err("`method` after `host`".to_string())),
+            other => return Err(err(format!("unknown item `{}`", other))),
+        }
+    }
+    for c in &contracts {
+        if c.name.is_empty() {
+            return Err(DescriptorError::new(0, "a descriptor has no `contract` line".to_string()));
+        }
+    }
+    Ok(contracts)
+}
+
+fn check_ident(s: &str) -> Result<(), String> {
+    let mut chars = s.chars();
+    let first_ok = chars.next().map_or(false, |c| c.is_alphabetic() || c == '_');
+    if first_ok && chars.all(|c| c.is_alphanumeric() || c == '_') {
+        Ok(())
+    } else {
+        Err(format!("`{}` is not a name", s))
+    }
+}
+
+fn parse_function(s: &str) -> Result<Function, String> {
+    let open = s.find('(').ok_or_else(|| format!("expected `name(...)` in `{}`", s))?;
+    let name = s[..open].trim();
+    check_ident(name)?;
+    let close = matching_paren(s, open).ok_or_else(|| format!("unbalanced parentheses in `{}`", s))?;
+    let params = split_top_level(&s[open + 1..close])
+        .into_iter()
+        .map(parse_type)
+        .collect::<Result<Vec<_>, _>>()?;
+    let tail = s[close + 1..].trim();
+    let result = if tail.is_empty() {
+        None
+    } else if let Some(r) = tail.strip_prefix("->") {
+        Some(parse_type(r.trim())?)
+    } else {
+        return Err(format!("expected `-> type` after the parameters, found `{}`", tail));
+    };
+    Ok(Function {
+        name: name.to_string(),
+        params,
+        result,
+    })
+}
+
+fn matching_paren(s: &str, open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in s.char_indices().skip_while(|&(i, _)| i < open) {
+        match c {
+            '(' | '<' | '[' => depth += 1,
+            ')' | '>' | ']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return if c == ')' { Some(i) } else { None };
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn split_top_level(s: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' | '<' | '[' => depth += 1,
+            ')' | '>' | ']' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(s[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    let last = s[start..].trim();
+    if !last.is_empty() || !parts.is_empty() {
+        parts.push(last);
+    }
+    parts
+}
+
+fn parse_type(s: &str) -> Result<WireType, String> {
+    match s {
+        "string" => return Ok(WireType::String),
+        "bytes" => return Ok(WireType::Bytes),
+        _ => {}
+    }
+    if let Some(scalar) = ScalarType::from_name(s) {
+        return Ok(WireType::Scalar(scalar));
+    }
+    if let Some(inner) = s.strip_prefix("serde(").and_then(|r| r.strip_suffix(')')) {
+        if !inner.is_empty() {
+            return Ok(WireType::Serde(inner.chars().filter(|c| !c.is_whitespace()).collect()));
+        }
+    }
+    Err(format!("unknown type `{}`", s))
+}
+
+/// Every difference between what a host expects and what a plugin declares, each one
+/// sentence a user recognises. Empty when the plugin implements the host's contract.
+pub fn differences(host: &Contract, plugin: &Contract) -> Vec<String> {
+    let mut out = Vec::new();
+    if host.abi_version != plugin.abi_version {
+        out.push(format!(
+            "ABI version {} in the host, {} in the plugin",
+            host.abi_version, plugin.abi_version
+        ));
+    }
+    if host.name != plugin.name {
+        out.push(format!(
+            "the plugin implements contract `{}`, the host expects `{}`",
+            plugin.name, host.name
+        ));
+        // Method-by-method comparison of unrelated contracts is noise.
+        return out;
+    }
+    compare_functions("method", &host.methods, &plugin.methods, &mut out);
+    match (&host.host, &plugin.host) {
+        (Some(h), Some(p)) => {
+            if h.module != p.module {
+                out.push(format!(
+                    "host functions: the plugin imports module `{}`, the host provides `{}`",
+                    p.module, h.module
+                ));
+            }
+            compare_functions("host function", &h.functions, &p.functions, &mut out);
+        }
+        (None, Some(p)) => out.push(format!(
+            "the plugin expects host functions `{}`, the host's contract names none",
+            p.module
+        )),
+        (Some(h), None) => out.push(format!(
+            "the host's contract names host functions `{}`, the plugin's names none",
+            h.module
+        )),
+        (None, None) => {}
+    }
+    out
+}
+
+fn compare_functions(kind: &str, host: &[Function], plugin: &[Function], out: &mut Vec<String>) {
+    for h in host {
+        let p = match plugin.iter().find(|p| p.name == h.name) {
+            Some(p) => p,
+            None => {
+                out.push(format!("{} {}: missing in the plugin", kind, h.name));
+                continue;
+            }
+        };
+        if h.params.len() != p.params.len() {
+            out.push(format!(
+                "{} {}: {} parameter(s) in the host's contract, {} in the plugin",
+                kind,
+                h.name,
+                h.params.len(),
+                p.params.len()
+            ));
+        } else {
+            for (i, (ht, pt)) in h.params.iter().zip(&p.params).enumerate() {
+                if ht != pt {
+                    out.push(format!(
+                        "{} {}: parameter {} is {} in the host's contract, {} in the plugin",
+                        kind,
+                        h.name,
+                        i + 1,
+                        ht,
+                        pt
+                    ));
+                }
+            }
+        }
+        if h.result != p.result {
+            out.push(format!(
+                "{} {}: returns {} in the host's contract, {} in the plugin",
+                kind,
+                h.name,
+                display_result(&h.result),
+                display_result(&p.result)
+            ));
+        }
+    }
+    for p in plugin {
+        if !host.iter().any(|h| h.name == p.name) {
+            out.push(format!(
+                "{} {}: exists in the plugin only",
+                kind, p.name
+            ));
+        }
+    }
+}
+
+fn display_result(r: &Option<WireType>) -> String {
+    match r {
+        Some(t) => t.to_string(),
+        None => "()".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn greeter() -> Contract {
+        Contract {
+            abi_version: ABI_VERSION,
+            name: "Greeter".into(),
+            methods: vec![
+                Function {
+                    name: "hello".into(),
+                    params: vec![WireType::String],
+                    result: Some(WireType::String),
+                },
+                Function {
+                    name: "fail".into(),
+                    params: vec![],
+                    result: Some(WireType::Serde("Result<(),String>".into())),
+                },
+                Function {
+                    name: "pair".into(),
+                    params: vec![
+                        WireType::Serde("HashMap<String,(u8,Vec<i32>)>".into()),
+                        WireType::Scalar(ScalarType::Char),
+                    ],
+                    result: None,
+                },
+            ],
+            host: Some(HostInterface {
+                module: "GreeterHost".into(),
+                functions: vec![Function {
+                    name: "call_me".into(),
+                    params: vec![WireType::String],
+                    result: Some(WireType::String),
+                }],
+            }),
+        }
+    }
+
+    #[test]
+    fn render_then_parse_is_identity() {
+        let c = greeter();
+        assert_eq!(Contract::parse(&c.render()).unwrap(), c);
+    }
+
+    #[test]
+    fn concatenated_sections_hold_several_contracts() {
+        let text = format!("{}\0\0{}", greeter().render(), greeter().render());
+        assert_eq!(parse_section(text.as_bytes()).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn differences_name_each_change() {
+        let host = greeter();
+        let mut plugin = greeter();
+        plugin.methods[0].params[0] = WireType::Scalar(ScalarType::U32);
+        plugin.methods.remove(1);
+        plugin.methods.push(Function {
+            name: "extra".into(),
+            params: vec![],
+            result: None,
+        });
+        assert_eq!(
+            differences(&host, &plugin),
+            vec![
+                "method hello: parameter 1 is string in the host's contract, u32 in the plugin",
+                "method fail: missing in the plugin",
+                "method extra: exists in the plugin only",
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_lines_are_errors() {
+        assert!(Contract::parse("contract X\n").is_err());
+        assert!(Contract::parse("wasp-contract 1\ncontract X\nmethod f(what)\n").is_err());
+        assert!(Contract::parse("wasp-contract 1\ncontract X\nmethod f(i32\n").is_err());
+        assert!(Contract::parse("wasp-contract 1\ncontract X\nbogus\n").is_err());
+        assert!(Contract::parse("wasp-contract x\n").is_err());
+    }
+}

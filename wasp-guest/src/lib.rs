@@ -1,0 +1,348 @@
+//! The runtime inside a Wasp plugin.
+//!
+//! Generated export shims and host-function wrappers call these functions; plugin authors
+//! never do. Everything here follows `docs/ABI.md`:
+//!
+//! - `wasp_alloc(len)` hands the host a block for a call's buffer arguments. The block then
+//!   belongs to the plugin, which frees it when the call returns ([`ArgBlock`]), or keeps it
+//!   as the argument's own storage when a single owned `String`/`Vec<u8>` arrives in it.
+//! - A buffer result stays in a return slot until the next call into the plugin (any export,
+//!   `wasp_alloc` included), so the host reads it without another crossing to free it.
+//! - A panic reports its message and location through the `wasp.panic` import; the host
+//!   turns it into an error and unwinds the call.
+//!
+//! The plugin is single-threaded and the host never re-enters an export while another runs
+//! (except `wasp_alloc`, which touches only the return slot), which is what makes the
+//! `static mut` state below sound.
+//!
+//! It compiles with Rust 1.63 and on any target; the wasm-specific parts are
+//! `cfg(target_arch = "wasm32")`.
+
+#![warn(missing_docs)]
+
+use serde::{de::DeserializeOwned, Serialize};
+use std::alloc::{alloc, dealloc, Layout};
+use wasp_abi::{codec, pack, unpack, Scalar};
+
+pub use wasp_abi;
+
+// The previous call's buffer result, kept alive until the host has read it.
+static mut RETURN_SLOT: Vec<u8> = Vec::new();
+static mut PANIC_HOOK_INSTALLED: bool = false;
+
+/// Called first by every export: releases the previous call's result and makes sure panics
+/// are reported to the host.
+#[inline]
+pub fn enter() {
+    // SAFETY: single-threaded plugin; no reference into the slot outlives a call.
+    unsafe {
+        let slot = &mut *std::ptr::addr_of_mut!(RETURN_SLOT);
+        if slot.capacity() != 0 {
+            *slot = Vec::new();
+        }
+        let installed = &mut *std::ptr::addr_of_mut!(PANIC_HOOK_INSTALLED);
+        if !*installed {
+            *installed = true;
+            install_panic_hook();
+        }
+    }
+}
+
+/// Allocates `len` bytes with alignment 1 for the host to fill. Returns 0 when `len` is not
+/// positive; the host never asks for an empty block.
+///
+/// Exported as `wasp_alloc` on wasm32.
+#[cfg_attr(target_arch = "wasm32", export_name = "wasp_alloc")]
+pub extern "C" fn wasp_alloc(len: i32) -> i32 {
+    enter();
+    if len <= 0 {
+        return 0;
+    }
+    // SAFETY: non-zero size, alignment 1.
+    let ptr = unsafe { alloc(Layout::from_size_align_unchecked(len as usize, 1)) };
+    if ptr.is_null() {
+        std::alloc::handle_alloc_error(Layout::from_size_align(len as usize, 1).unwrap_or(Layout::new::<u8>()));
+    }
+    ptr as usize as i32
+}
+
+fn block_layout(len: usize) -> Layout {
+    // SAFETY: alignment 1 is a power of two and len came from a successful allocation.
+    unsafe { Layout::from_size_align_unchecked(len, 1) }
+}
+
+/// The block of one call's buffer arguments. The host lays them out back to back in
+/// parameter order, so the first buffer's pointer is the block's start and the lengths add
+/// up to its size. Dropping it frees the block, unless [`ArgBlock::string`] or
+/// [`ArgBlock::bytes`] took it over as the storage of the call's only buffer argument.
+pub struct ArgBlock {
+    start: usize,
+    size: usize,
+    seen: usize,
+    buffers: usize,
+    owned: bool,
+}
+
+impl ArgBlock {
+    /// A call with `buffers` buffer parameters.
+    #[inline]
+    pub fn new(buffers: usize) -> Self {
+        ArgBlock {
+            start: 0,
+            size: 0,
+            seen: 0,
+            buffers,
+            owned: false,
+        }
+    }
+
+    #[inline]
+    fn note(&mut self, ptr: i32, len: i32) {
+        if self.seen == 0 {
+            self.start = ptr as u32 as usize;
+        }
+        self.seen += 1;
+        self.size += len as u32 as usize;
+    }
+
+    #[inline]
+    unsafe fn slice<'a>(ptr: i32, len: i32) -> &'a [u8] {
+        if len == 0 {
+            &[]
+        } else {
+            std::slice::from_raw_parts(ptr as u32 as usize as *const u8, len as u32 as usize)
+        }
+    }
+
+    /// An owned byte argument.
+    ///
+    /// # Safety
+    /// `(ptr, len)` must be this call's next buffer argument, as the host passed it.
+    #[inline]
+    pub unsafe fn bytes(&mut self, ptr: i32, len: i32) -> Vec<u8> {
+        self.note(ptr, len);
+        if self.buffers == 1 && len > 0 {
+            // The block holds exactly this argument and was allocated with this layout, so
+            // it becomes the vector's storage without a copy.
+            self.owned = true;
+            let n = len as u32 as usize;
+            Vec::from_raw_parts(ptr as u32 as usize as *mut u8, n, n)
+        } else {
+            Self::slice(ptr, len).to_vec()
+        }
+    }
+
+    /// An owned string argument.
+    ///
+    /// # Safety
+    /// As [`ArgBlock::bytes`].
+    #[inline]
+    pub unsafe fn string(&mut self, ptr: i32, len: i32) -> String {
+        match String::from_utf8(self.bytes(ptr, len)) {
+            Ok(s) => s,
+            Err(_) => panic!("wasp: the host passed a string argument that is not UTF-8"),
+        }
+    }
+
+    /// A borrowed byte argument, valid until the block is dropped.
+    ///
+    /// # Safety
+    /// As [`ArgBlock::bytes`]; the result must not outlive `self`.
+    #[inline]
+    pub unsafe fn byte_slice<'a>(&mut self, ptr: i32, len: i32) -> &'a [u8] {
+        self.note(ptr, len);
+        Self::slice(ptr, len)
+    }
+
+    /// A borrowed string argument, valid until the block is dropped.
+    ///
+    /// # Safety
+    /// As [`ArgBlock::byte_slice`].
+    #[inline]
+    pub unsafe fn str<'a>(&mut self, ptr: i32, len: i32) -> &'a str {
+        match std::str::from_utf8(self.byte_slice(ptr, len)) {
+            Ok(s) => s,
+            Err(_) => panic!("wasp: the host passed a string argument that is not UTF-8"),
+        }
+    }
+
+    /// A structured argument.
+    ///
+    /// # Safety
+    /// As [`ArgBlock::bytes`].
+    pub unsafe fn decode<T: DeserializeOwned>(&mut self, ptr: i32, len: i32) -> T {
+        let bytes = self.byte_slice(ptr, len);
+        match codec::decode(bytes) {
+            Ok(v) => v,
+            Err(e) => panic!(
+                "wasp: argument of type {} does not decode: {}",
+                std::any::type_name::<T>(),
+                e
+            ),
+        }
+    }
+}
+
+impl Drop for ArgBlock {
+    fn drop(&mut self) {
+        if !self.owned && self.size > 0 {
+            // SAFETY: the host allocated the block with wasp_alloc(size).
+            unsafe { dealloc(self.start as *mut u8, block_layout(self.size)) }
+        }
+    }
+}
+
+/// A scalar argument from its wasm value.
+///
+/// # Panics
+/// When the host passed a value outside `T`'s range, which a conforming host never does.
+#[inline]
+pub fn scalar_arg<T: Scalar>(wasm: T::Wasm) -> T {
+    match T::from_wasm(wasm) {
+        Some(v) => v,
+        None => panic!("wasp: invalid {} argument", std::any::type_name::<T>()),
+    }
+}
+
+/// A scalar result as its wasm value.
+#[inline]
+pub fn scalar_ret<T: Scalar>(value: T) -> T::Wasm {
+    value.into_wasm()
+}
+
+/// Keeps `bytes` in the return slot and returns their packed pointer and length.
+#[inline]
+pub fn return_bytes(bytes: Vec<u8>) -> i64 {
+    let packed = pack(bytes.as_ptr() as usize as u32, bytes.len() as u32) as i64;
+    // SAFETY: see `enter`.
+    unsafe {
+        *std::ptr::addr_of_mut!(RETURN_SLOT) = bytes;
+    }
+    packed
+}
+
+/// A string result.
+#[inline]
+pub fn return_string(s: String) -> i64 {
+    return_bytes(s.into_bytes())
+}
+
+/// A structured result, encoded.
+///
+/// # Panics
+/// When the value cannot be encoded; the host receives it as a panic error.
+pub fn return_serde<T: Serialize>(value: &T) -> i64 {
+    match codec::encode(value) {
+        Ok(bytes) => return_bytes(bytes),
+        Err(e) => panic!("wasp: result of type {} does not encode: {}", std::any::type_name::<T>(), e),
+    }
+}
+
+// ---- calling host functions ----
+
+/// A structured argument for a host function, encoded into a buffer the caller keeps
+/// alive for the duration of the call.
+///
+/// # Panics
+/// When the value cannot be encoded.
+pub fn encode_arg<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    match codec::encode(value) {
+        Ok(bytes) => bytes,
+        Err(e) => panic!("wasp: argument of type {} does not encode: {}", std::any::type_name::<T>(), e),
+    }
+}
+
+/// The pointer wasm value of a buffer argument to a host function.
+#[inline]
+pub fn ptr_of(bytes: &[u8]) -> i32 {
+    bytes.as_ptr() as usize as i32
+}
+
+/// The length wasm value of a buffer argument to a host function.
+#[inline]
+pub fn len_of(bytes: &[u8]) -> i32 {
+    bytes.len() as i32
+}
+
+/// Takes ownership of a buffer a host function returned in a block from `wasp_alloc`.
+///
+/// # Safety
+/// `packed` must be a host function's buffer result, taken once.
+#[inline]
+pub unsafe fn take_host_bytes(packed: i64) -> Vec<u8> {
+    let (ptr, len) = unpack(packed as u64);
+    if len == 0 {
+        Vec::new()
+    } else {
+        Vec::from_raw_parts(ptr as usize as *mut u8, len as usize, len as usize)
+    }
+}
+
+/// A string returned by a host function.
+///
+/// # Safety
+/// As [`take_host_bytes`].
+#[inline]
+pub unsafe fn take_host_string(packed: i64) -> String {
+    match String::from_utf8(take_host_bytes(packed)) {
+        Ok(s) => s,
+        Err(_) => panic!("wasp: a host function returned a string that is not UTF-8"),
+    }
+}
+
+/// A structured value returned by a host function.
+///
+/// # Safety
+/// As [`take_host_bytes`].
+pub unsafe fn take_host_serde<T: DeserializeOwned>(packed: i64) -> T {
+    let bytes = take_host_bytes(packed);
+    match codec::decode(&bytes) {
+        Ok(v) => v,
+        Err(e) => panic!(
+            "wasp: a host function's {} result does not decode: {}",
+            std::any::type_name::<T>(),
+            e
+        ),
+    }
+}
+
+// ---- panics ----
+
+#[cfg(target_arch = "wasm32")]
+#[link(wasm_import_module = "wasp")]
+extern "C" {
+    #[link_name = "panic"]
+    fn wasp_panic(msg_ptr: i32, msg_len: i32, file_ptr: i32, file_len: i32, line: i32, column: i32);
+}
+
+#[cfg(target_arch = "wasm32")]
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let message: &str = if let Some(s) = payload.downcast_ref::<&str>() {
+            s
+        } else if let Some(s) = payload.downcast_ref::<String>() {
+            s
+        } else {
+            "Box<dyn Any>"
+        };
+        let (file, line, column) = match info.location() {
+            Some(l) => (l.file(), l.line(), l.column()),
+            None => ("", 0, 0),
+        };
+        // SAFETY: the host reads the two ranges, bounds-checked, and ends the call.
+        unsafe {
+            wasp_panic(
+                message.as_ptr() as i32,
+                message.len() as i32,
+                file.as_ptr() as i32,
+                file.len() as i32,
+                line as i32,
+                column as i32,
+            );
+        }
+    }));
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn install_panic_hook() {}

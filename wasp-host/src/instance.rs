@@ -1,0 +1,236 @@
+use crate::linking::{StoreData, call_error};
+use std::any::Any;
+use std::mem::MaybeUninit;
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+use wasmtime::{Func, Memory, Store, TypedFunc, ValRaw};
+use wasp::__private::{Backend, CallArgs};
+use wasp::{Contract, Error, Handle};
+use wasp_abi::MAX_WASM_PARAMS;
+
+/// One export the host calls, resolved once per instance.
+#[derive(Clone, Copy)]
+pub(crate) struct Export {
+    pub(crate) func: Func,
+    pub(crate) params: usize,
+    pub(crate) has_result: bool,
+}
+
+/// One live instance: a store with the plugin's memory, WASI context and host state, plus
+/// its exports resolved once. This is the engine side of every generated handle.
+pub(crate) struct Core {
+    pub(crate) store: Store<StoreData>,
+    pub(crate) instance: wasmtime::Instance,
+    pub(crate) memory: Option<Memory>,
+    pub(crate) alloc: Option<TypedFunc<i32, i32>>,
+    pub(crate) exports: Vec<Export>,
+    pub(crate) names: Arc<[String]>,
+    pub(crate) poisoned: Option<String>,
+}
+
+impl Core {
+    fn poison(&mut self, error: &Error) {
+        if self.poisoned.is_none() {
+            let text = error.to_string();
+            let first_line = text.lines().next().unwrap_or_default();
+            self.poisoned = Some(first_line.to_string());
+        }
+    }
+
+    fn fail(&mut self, error: Error) -> Error {
+        self.poison(&error);
+        error
+    }
+
+    /// Copies the call's buffer arguments into one block from `wasp_alloc`.
+    fn place_buffers(&mut self, function: usize, args: &mut CallArgs<'_>) -> Result<(), Error> {
+        let total = args.buffers_len().ok_or_else(|| Error::Encode {
+            function: self.names[function].clone(),
+            detail: "the arguments exceed the 4 GiB a plugin can address".to_string(),
+        })?;
+        if total == 0 {
+            args.place_buffers(0, &mut []);
+            return Ok(());
+        }
+        let (Some(alloc), Some(memory)) = (self.alloc.clone(), self.memory) else {
+            return Err(Error::MissingExport {
+                name: wasp_abi::ALLOC_EXPORT.to_string(),
+                detail: "a call with string, byte or structured arguments needs `memory` and `wasp_alloc`"
+                    .to_string(),
+            });
+        };
+        let ptr = match alloc.call(&mut self.store, total as i32) {
+            Ok(ptr) => ptr as u32,
+            Err(e) => {
+                let error = call_error(wasp_abi::ALLOC_EXPORT, e);
+                return Err(self.fail(error));
+            }
+        };
+        let data = memory.data_mut(&mut self.store);
+        let size = data.len();
+        match (ptr as usize).checked_add(total as usize) {
+            Some(end) if ptr != 0 && end <= size => {
+                args.place_buffers(ptr, &mut data[ptr as usize..end]);
+                Ok(())
+            }
+            _ => {
+                let error = Error::OutOfBounds {
+                    function: wasp_abi::ALLOC_EXPORT.to_string(),
+                    ptr,
+                    len: total,
+                    memory_size: size,
+                };
+                Err(self.fail(error))
+            }
+        }
+    }
+
+    pub(crate) fn instance_export(&mut self, export: &wasmtime::ModuleExport) -> Option<Func> {
+        self.instance.get_module_export(&mut self.store, export)?.into_func()
+    }
+
+    pub(crate) fn memory_size(&self) -> usize {
+        self.memory.map_or(0, |m| m.data_size(&self.store))
+    }
+}
+
+impl Backend for Core {
+    #[inline]
+    fn call(&mut self, method: usize, args: &mut CallArgs<'_>) -> Result<u64, Error> {
+        if let Some(cause) = &self.poisoned {
+            return Err(Error::Poisoned { cause: cause.clone() });
+        }
+        let Some(&export) = self.exports.get(method) else {
+            return Err(Error::MissingExport {
+                name: format!("#{method}"),
+                detail: "no such method in this contract".to_string(),
+            });
+        };
+        if args.has_buffers() {
+            self.place_buffers(method, args)?;
+        }
+        let values = args.values();
+        if values.len() != export.params {
+            // The generated handle and the verified export disagree: a bug, not a plugin fault.
+            return Err(Error::Encode {
+                function: self.names[method].clone(),
+                detail: format!("{} wasm arguments given, the export takes {}", values.len(), export.params),
+            });
+        }
+        let mut raw = [MaybeUninit::<ValRaw>::uninit(); MAX_WASM_PARAMS];
+        for (slot, &bits) in raw.iter_mut().zip(values) {
+            // Zero-extended bits are ValRaw's representation of every scalar type.
+            *slot = MaybeUninit::new(ValRaw::u64(bits));
+        }
+        let len = values.len().max(usize::from(export.has_result));
+        if values.is_empty() && export.has_result {
+            raw[0] = MaybeUninit::new(ValRaw::u64(0));
+        }
+        let raw_slice = std::ptr::slice_from_raw_parts_mut(raw.as_mut_ptr().cast::<ValRaw>(), len);
+        // SAFETY: at load the export was verified to have exactly the wasm type the
+        // contract gives this method, the generated handle pushed one value of the matching
+        // type per parameter (checked above), and the slice has room for the one result.
+        let outcome = unsafe { export.func.call_unchecked(&mut self.store, raw_slice) };
+        match outcome {
+            Ok(()) if export.has_result => {
+                // SAFETY: the call wrote its one result into slot 0.
+                Ok(unsafe { raw[0].assume_init_ref() }.get_u64())
+            }
+            Ok(()) => Ok(0),
+            Err(e) => {
+                let error = call_error(&self.names[method], e);
+                Err(self.fail(error))
+            }
+        }
+    }
+
+    #[inline]
+    fn read(&mut self, method: usize, ptr: u32, len: u32) -> Result<&[u8], Error> {
+        let size = self.memory_size();
+        let in_bounds = (ptr as usize).checked_add(len as usize).is_some_and(|end| end <= size);
+        if !in_bounds {
+            let error = Error::OutOfBounds {
+                function: self.names.get(method).cloned().unwrap_or_default(),
+                ptr,
+                len,
+                memory_size: size,
+            };
+            return Err(self.fail(error));
+        }
+        match self.memory {
+            Some(memory) => Ok(&memory.data(&self.store)[ptr as usize..ptr as usize + len as usize]),
+            None => Ok(&[]),
+        }
+    }
+
+    fn decode_failed(&mut self, method: usize, detail: String) -> Error {
+        let error = Error::Decode {
+            function: self.names.get(method).cloned().unwrap_or_default(),
+            detail,
+        };
+        self.fail(error)
+    }
+
+    fn as_any(&mut self) -> &mut dyn Any {
+        self
+    }
+
+    fn as_any_ref(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// One plugin instance: a sandbox with its own memory, WASI context and host state.
+///
+/// It dereferences to the contract's generated handle, so contract methods are called
+/// directly: `instance.hello("Nic".into())?`. Operations on the instance itself are
+/// associated functions (`Instance::host_mut(&mut instance)`), so that they never hide a
+/// contract method of the same name.
+pub struct Instance<C: ?Sized + Contract> {
+    handle: C::Handle,
+}
+
+impl<C: ?Sized + Contract> Instance<C> {
+    pub(crate) fn new(core: Core) -> Self {
+        Instance {
+            handle: C::Handle::from_backend(Box::new(core)),
+        }
+    }
+
+    fn core(this: &Self) -> Option<&Core> {
+        this.handle.backend_ref().as_any_ref().downcast_ref::<Core>()
+    }
+
+    fn core_mut(this: &mut Self) -> Option<&mut Core> {
+        this.handle.backend().as_any().downcast_mut::<Core>()
+    }
+
+    /// The host value given to `instantiate`, if it is an `H`.
+    pub fn host_mut<H: 'static>(this: &mut Self) -> Option<&mut H> {
+        Instance::core_mut(this)?.store.data_mut().host.host().downcast_mut::<H>()
+    }
+
+    /// Whether an earlier failure poisoned the instance (see [`wasp::Error::Poisoned`]).
+    pub fn is_poisoned(this: &Self) -> bool {
+        Instance::core(this).is_some_and(|c| c.poisoned.is_some())
+    }
+
+    /// The current size of the plugin's linear memory, in bytes.
+    pub fn memory_size(this: &Self) -> usize {
+        Instance::core(this).map_or(0, Core::memory_size)
+    }
+}
+
+impl<C: ?Sized + Contract> Deref for Instance<C> {
+    type Target = C::Handle;
+
+    fn deref(&self) -> &C::Handle {
+        &self.handle
+    }
+}
+
+impl<C: ?Sized + Contract> DerefMut for Instance<C> {
+    fn deref_mut(&mut self) -> &mut C::Handle {
+        &mut self.handle
+    }
+}

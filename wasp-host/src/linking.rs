@@ -1,0 +1,229 @@
+//! What every instance's store holds, the imports the host provides, and how failures
+//! raised inside wasm become `wasp::Error`s.
+
+use crate::wasm::func_type;
+use std::mem::MaybeUninit;
+use wasmtime::{Caller, Linker, Memory, Module, TypedFunc, ValRaw};
+use wasp::__private::{guest_slice, HostDispatch, HostReturn};
+use wasp::{Error, Location};
+use wasp_abi::descriptor::HostInterface;
+use wasp_abi::{pack, ValType, MAX_WASM_PARAMS, PANIC_IMPORT, RUNTIME_MODULE};
+
+/// The per-instance state inside a wasmtime store.
+pub(crate) struct StoreData {
+    pub(crate) wasi: wasmtime_wasi::p1::WasiP1Ctx,
+    pub(crate) host: Box<dyn HostDispatch>,
+    /// Set right after instantiation; host functions need it to read and write arguments.
+    pub(crate) memory: Option<Memory>,
+    pub(crate) alloc: Option<TypedFunc<i32, i32>>,
+}
+
+/// Module name of WASI preview 1 imports.
+pub(crate) const WASI_MODULE: &str = "wasi_snapshot_preview1";
+
+/// Longest panic message or file name kept; a plugin cannot make the host copy more.
+const MAX_PANIC_TEXT: u32 = 64 * 1024;
+
+/// A linker with WASI, the wasp runtime imports, and (if any) the contract's host functions.
+pub(crate) fn linker(engine: &wasmtime::Engine, host: Option<&HostInterface>) -> Result<Linker<StoreData>, Error> {
+    let mut linker = Linker::new(engine);
+    wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |d: &mut StoreData| &mut d.wasi).map_err(wasm_error)?;
+    linker
+        .func_wrap(
+            RUNTIME_MODULE,
+            PANIC_IMPORT,
+            |mut caller: Caller<'_, StoreData>,
+             msg_ptr: i32,
+             msg_len: i32,
+             file_ptr: i32,
+             file_len: i32,
+             line: i32,
+             column: i32|
+             -> wasmtime::Result<()> {
+                let text = |caller: &mut Caller<'_, StoreData>, ptr: i32, len: i32| -> String {
+                    let memory = caller.data().memory;
+                    let Some(memory) = memory else { return String::new() };
+                    let len = (len as u32).min(MAX_PANIC_TEXT);
+                    match guest_slice(memory.data(&*caller), "panic", ptr as u32 as u64, u64::from(len)) {
+                        Ok(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+                        Err(_) => "<the plugin's panic message lies outside its memory>".to_string(),
+                    }
+                };
+                let message = text(&mut caller, msg_ptr, msg_len);
+                let file = text(&mut caller, file_ptr, file_len);
+                let location = (!file.is_empty()).then(|| Location {
+                    file,
+                    line: line as u32,
+                    column: column as u32,
+                });
+                Err(wasmtime::Error::new(Error::Panic { message, location }))
+            },
+        )
+        .map_err(wasm_error)?;
+    if let Some(host) = host {
+        for (index, function) in host.functions.iter().enumerate() {
+            let params = function.wasm_params();
+            let results = function.wasm_results();
+            let ty = func_type(engine, &params, &results);
+            let name = function.name.clone();
+            let call = move |caller: Caller<'_, StoreData>, values: &mut [MaybeUninit<ValRaw>]| {
+                call_host(caller, index, &name, &params, values)
+            };
+            // SAFETY: `call_host` reads exactly `params` (the types given in `ty`) and writes
+            // at most one result of the type given in `ty`.
+            unsafe { linker.func_new_unchecked(&host.module, &function.name, ty, call) }.map_err(wasm_error)?;
+        }
+    }
+    Ok(linker)
+}
+
+fn call_host(
+    mut caller: Caller<'_, StoreData>,
+    index: usize,
+    name: &str,
+    params: &[ValType],
+    values: &mut [MaybeUninit<ValRaw>],
+) -> wasmtime::Result<()> {
+    let mut args = [0u64; MAX_WASM_PARAMS];
+    for (i, ty) in params.iter().enumerate() {
+        // SAFETY: wasmtime initialised one value per parameter, of the declared types.
+        let raw = unsafe { values[i].assume_init_ref() };
+        args[i] = match ty {
+            ValType::I32 => u64::from(raw.get_u32()),
+            ValType::I64 => raw.get_u64(),
+            ValType::F32 => u64::from(raw.get_f32()),
+            ValType::F64 => raw.get_f64(),
+        };
+    }
+    let Some(memory) = caller.data().memory else {
+        return Err(wasmtime::Error::new(Error::MissingExport {
+            name: wasp_abi::MEMORY_EXPORT.to_string(),
+            detail: format!("host function `{name}` was called before the plugin's memory was known"),
+        }));
+    };
+    let (bytes, data) = memory.data_and_store_mut(&mut caller);
+    let returned = data.host.call(index, bytes, &args[..params.len()]).map_err(wasmtime::Error::new)?;
+    let result = match returned {
+        HostReturn::Unit => return Ok(()),
+        HostReturn::Value(bits) => bits,
+        HostReturn::Bytes(bytes) => copy_into_guest(&mut caller, name, &bytes)?,
+    };
+    // Scalar bits are zero-extended, which is the representation ValRaw uses for every
+    // 32-bit type as well.
+    values[0] = MaybeUninit::new(ValRaw::u64(result));
+    Ok(())
+}
+
+/// Copies a host function's buffer result into a fresh block from the plugin's
+/// `wasp_alloc`, and returns the packed pointer and length. Empty results need no block.
+fn copy_into_guest(caller: &mut Caller<'_, StoreData>, function: &str, bytes: &[u8]) -> wasmtime::Result<u64> {
+    if bytes.is_empty() {
+        return Ok(pack(0, 0));
+    }
+    let len = u32::try_from(bytes.len()).map_err(|_| {
+        wasmtime::Error::new(Error::Encode {
+            function: function.to_string(),
+            detail: format!("the result is {} bytes; a plugin addresses at most 4 GiB", bytes.len()),
+        })
+    })?;
+    let (Some(alloc), Some(memory)) = (caller.data().alloc.clone(), caller.data().memory) else {
+        return Err(wasmtime::Error::new(Error::MissingExport {
+            name: wasp_abi::ALLOC_EXPORT.to_string(),
+            detail: format!("host function `{function}` returns bytes, so the plugin must export it"),
+        }));
+    };
+    let ptr = alloc.call(&mut *caller, len as i32)? as u32;
+    let data = memory.data_mut(&mut *caller);
+    let size = data.len();
+    match (ptr as usize).checked_add(bytes.len()) {
+        Some(end) if ptr != 0 && end <= size => {
+            data[ptr as usize..end].copy_from_slice(bytes);
+            Ok(pack(ptr, len))
+        }
+        _ => Err(wasmtime::Error::new(Error::OutOfBounds {
+            function: wasp_abi::ALLOC_EXPORT.to_string(),
+            ptr,
+            len,
+            memory_size: size,
+        })),
+    }
+}
+
+/// Checks every import of `module` against what the host provides, so that a missing one is
+/// named at load rather than reported as a link failure.
+pub(crate) fn check_imports(module: &Module, host: Option<&HostInterface>) -> Vec<String> {
+    let mut problems = Vec::new();
+    for import in module.imports() {
+        let (m, n) = (import.module(), import.name());
+        if m == WASI_MODULE {
+            // wasmtime-wasi provides all of preview 1; the linker checks types.
+            continue;
+        }
+        if m == RUNTIME_MODULE && n == PANIC_IMPORT {
+            continue;
+        }
+        match host {
+            Some(h) if h.module == m => match h.functions.iter().find(|f| f.name == n) {
+                Some(f) => {
+                    let expected = func_type(module.engine(), &f.wasm_params(), &f.wasm_results());
+                    let matches = import
+                        .ty()
+                        .func()
+                        .is_some_and(|actual| wasmtime::FuncType::eq(actual, &expected));
+                    if !matches {
+                        problems.push(format!(
+                            "import `{m}.{n}` has wasm type {}, the host function is {}",
+                            describe_extern(&import.ty()),
+                            crate::wasm::describe_wasm(&f.wasm_params(), &f.wasm_results())
+                        ));
+                    }
+                }
+                None => problems.push(format!(
+                    "the plugin imports host function `{m}.{n}`, which the host's contract does not declare"
+                )),
+            },
+            _ => problems.push(format!("the plugin imports `{m}.{n}`, which the host does not provide")),
+        }
+    }
+    problems
+}
+
+fn describe_extern(ty: &wasmtime::ExternType) -> String {
+    match ty {
+        wasmtime::ExternType::Func(f) => crate::wasm::describe_func_type(f),
+        wasmtime::ExternType::Memory(_) => "a memory".to_string(),
+        wasmtime::ExternType::Table(_) => "a table".to_string(),
+        wasmtime::ExternType::Global(_) => "a global".to_string(),
+        wasmtime::ExternType::Tag(_) => "a tag".to_string(),
+    }
+}
+
+pub(crate) fn wasm_error(e: wasmtime::Error) -> Error {
+    Error::Wasm {
+        message: format!("{e:#}"),
+    }
+}
+
+/// The `wasp::Error` for a failure raised while `function` ran in the plugin.
+pub(crate) fn call_error(function: &str, e: wasmtime::Error) -> Error {
+    let e = match e.downcast::<Error>() {
+        Ok(ours) => return ours,
+        Err(e) => e,
+    };
+    if let Some(exit) = e.downcast_ref::<wasmtime_wasi::I32Exit>() {
+        return Error::Exit {
+            function: function.to_string(),
+            status: exit.0,
+        };
+    }
+    let backtrace = e.downcast_ref::<wasmtime::WasmBacktrace>().map(|bt| bt.to_string());
+    let message = match e.downcast_ref::<wasmtime::Trap>() {
+        Some(trap) => trap.to_string(),
+        None => format!("{e:#}"),
+    };
+    Error::Trap {
+        function: function.to_string(),
+        message,
+        backtrace,
+    }
+}

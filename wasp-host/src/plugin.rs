@@ -1,0 +1,316 @@
+use crate::engine::Engine;
+use crate::instance::{Core, Export, Instance};
+use crate::linking::{self, StoreData, call_error, wasm_error};
+use crate::wasm::{custom_section, describe_func_type, describe_wasm, func_type_is};
+use std::marker::PhantomData;
+use std::sync::Arc;
+use wasmtime::{InstancePre, Module, ModuleExport, Store};
+use wasp::{Contract, Error, HostContract, HostInterface};
+use wasp_abi::descriptor::{self, Contract as Descriptor};
+use wasp_abi::{ALLOC_EXPORT, CONTRACT_SECTION, INITIALIZE_EXPORT, MEMORY_EXPORT, ValType};
+
+/// A plugin compiled once and verified against contract `C`. Instantiate it as often as
+/// needed; it is `Send + Sync` and cheap to clone.
+pub struct Plugin<C: ?Sized> {
+    pub(crate) shared: Arc<Compiled>,
+    contract: PhantomData<fn() -> Box<C>>,
+}
+
+impl<C: ?Sized> Clone for Plugin<C> {
+    fn clone(&self) -> Self {
+        Plugin {
+            shared: self.shared.clone(),
+            contract: PhantomData,
+        }
+    }
+}
+
+/// Everything about a module that does not change between instances.
+pub(crate) struct Compiled {
+    pub(crate) engine: wasmtime::Engine,
+    pub(crate) pre: InstancePre<StoreData>,
+    pub(crate) memory: Option<ModuleExport>,
+    pub(crate) alloc: Option<ModuleExport>,
+    pub(crate) initialize: Option<ModuleExport>,
+    pub(crate) exports: Vec<ExportSpec>,
+    pub(crate) names: Arc<[String]>,
+    pub(crate) descriptor: Option<Descriptor>,
+}
+
+pub(crate) struct ExportSpec {
+    pub(crate) index: ModuleExport,
+    pub(crate) params: usize,
+    pub(crate) has_result: bool,
+}
+
+pub(crate) fn compile(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
+    Module::new(&engine.inner, bytes).map_err(|e| Error::Wasm {
+        message: format!("not a valid WebAssembly module: {e:#}"),
+    })
+}
+
+pub(crate) fn load<C: ?Sized + Contract>(engine: &Engine, bytes: &[u8]) -> Result<Plugin<C>, Error> {
+    let module = compile(engine, bytes)?;
+    let expected = host_descriptor::<C>()?;
+    let declared = plugin_descriptor(bytes, C::NAME)?;
+    let differences = descriptor::differences(&expected, &declared);
+    if !differences.is_empty() {
+        return Err(Error::ContractMismatch {
+            contract: C::NAME.to_string(),
+            differences,
+        });
+    }
+
+    let import_problems = linking::check_imports(&module, expected.host.as_ref());
+    if !import_problems.is_empty() {
+        return Err(Error::ContractMismatch {
+            contract: C::NAME.to_string(),
+            differences: import_problems,
+        });
+    }
+
+    let mut exports = Vec::with_capacity(expected.methods.len());
+    for method in &expected.methods {
+        let (params, results) = (method.wasm_params(), method.wasm_results());
+        let index = require_func(&module, &method.name, &params, &results)?;
+        exports.push(ExportSpec {
+            index,
+            params: params.len(),
+            has_result: !results.is_empty(),
+        });
+    }
+    let needs_buffers = expected.methods.iter().any(|m| m.params.iter().any(|p| p.is_buffer()))
+        || expected.host.as_ref().is_some_and(|h| {
+            h.functions
+                .iter()
+                .any(|f| f.result.as_ref().is_some_and(|r| r.is_buffer()))
+        });
+    let needs_memory = needs_buffers
+        || expected.methods.iter().any(|m| m.result.as_ref().is_some_and(|r| r.is_buffer()))
+        || expected.host.as_ref().is_some_and(|h| !h.functions.is_empty());
+    let memory = if needs_memory {
+        Some(require_memory(&module)?)
+    } else {
+        optional_memory(&module)
+    };
+    let alloc = if needs_buffers {
+        Some(require_func(&module, ALLOC_EXPORT, &[ValType::I32], &[ValType::I32])?)
+    } else {
+        optional_alloc(&module)
+    };
+
+    let linker = linking::linker(&engine.inner, expected.host.as_ref())?;
+    let pre = linker.instantiate_pre(&module).map_err(wasm_error)?;
+    let names: Arc<[String]> = expected.methods.iter().map(|m| m.name.clone()).collect();
+    tracing::debug!(
+        contract = C::NAME,
+        methods = names.len(),
+        "loaded plugin; contract, exports and imports verified"
+    );
+    Ok(Plugin {
+        shared: Arc::new(Compiled {
+            engine: engine.inner.clone(),
+            initialize: initialize_export(&module),
+            pre,
+            memory,
+            alloc,
+            exports,
+            names,
+            descriptor: Some(declared),
+        }),
+        contract: PhantomData,
+    })
+}
+
+/// The contract as the host's side of it describes it.
+fn host_descriptor<C: ?Sized + Contract>() -> Result<Descriptor, Error> {
+    let text = format!("{}{}", C::DESCRIPTOR, <C::Host as HostInterface>::DESCRIPTOR);
+    Descriptor::parse(&text).map_err(|e| Error::Wasm {
+        message: format!("the host's own contract `{}` has an invalid descriptor: {e}", C::NAME),
+    })
+}
+
+/// The plugin's descriptor of contract `name`, from its custom section.
+fn plugin_descriptor(bytes: &[u8], name: &str) -> Result<Descriptor, Error> {
+    let mismatch = |difference: String| Error::ContractMismatch {
+        contract: name.to_string(),
+        differences: vec![difference],
+    };
+    let section = custom_section(bytes, CONTRACT_SECTION);
+    if section.is_empty() {
+        return Err(mismatch(format!(
+            "the plugin carries no contract descriptor (custom section `{CONTRACT_SECTION}`); \
+             Rust plugins get one from `export_...!`, other languages add it as docs/ABI.md describes"
+        )));
+    }
+    let all = descriptor::parse_section(&section).map_err(|e| mismatch(format!("the plugin's {e}")))?;
+    let names: Vec<&str> = all.iter().map(|c| c.name.as_str()).collect();
+    match all.iter().find(|c| c.name == name) {
+        Some(found) => Ok(found.clone()),
+        None => Err(mismatch(format!(
+            "the plugin implements {}, not `{name}`",
+            names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
+pub(crate) fn require_func(
+    module: &Module,
+    name: &str,
+    params: &[ValType],
+    results: &[ValType],
+) -> Result<ModuleExport, Error> {
+    let missing = |detail: String| Error::MissingExport {
+        name: name.to_string(),
+        detail,
+    };
+    let expected = describe_wasm(params, results);
+    let export = module
+        .exports()
+        .find(|e| e.name() == name)
+        .ok_or_else(|| missing(format!("not exported; expected a function {expected}")))?;
+    match export.ty().func() {
+        Some(ty) if func_type_is(ty, params, results) => {}
+        Some(ty) => {
+            return Err(missing(format!(
+                "has wasm type {}, expected {expected}",
+                describe_func_type(ty)
+            )));
+        }
+        None => return Err(missing(format!("is not a function; expected a function {expected}"))),
+    }
+    module
+        .get_export_index(name)
+        .ok_or_else(|| missing("cannot be resolved".to_string()))
+}
+
+fn require_memory(module: &Module) -> Result<ModuleExport, Error> {
+    match module.exports().find(|e| e.name() == MEMORY_EXPORT) {
+        Some(e) if e.ty().memory().is_some_and(|m| !m.is_64()) => {}
+        Some(_) => {
+            return Err(Error::MissingExport {
+                name: MEMORY_EXPORT.to_string(),
+                detail: "is not a 32-bit linear memory".to_string(),
+            });
+        }
+        None => {
+            return Err(Error::MissingExport {
+                name: MEMORY_EXPORT.to_string(),
+                detail: "not exported; the plugin must export its linear memory".to_string(),
+            });
+        }
+    }
+    module.get_export_index(MEMORY_EXPORT).ok_or_else(|| Error::MissingExport {
+        name: MEMORY_EXPORT.to_string(),
+        detail: "cannot be resolved".to_string(),
+    })
+}
+
+pub(crate) fn optional_memory(module: &Module) -> Option<ModuleExport> {
+    require_memory(module).ok()
+}
+
+pub(crate) fn optional_alloc(module: &Module) -> Option<ModuleExport> {
+    require_func(module, ALLOC_EXPORT, &[ValType::I32], &[ValType::I32]).ok()
+}
+
+pub(crate) fn initialize_export(module: &Module) -> Option<ModuleExport> {
+    require_func(module, INITIALIZE_EXPORT, &[], &[]).ok()
+}
+
+/// Instantiates a compiled module into a fresh store whose host functions dispatch to `host`.
+pub(crate) fn instantiate_core(
+    compiled: &Compiled,
+    host: Box<dyn wasp::__private::HostDispatch>,
+) -> Result<Core, Error> {
+    let wasi = wasmtime_wasi::WasiCtxBuilder::new()
+        .inherit_stdout()
+        .inherit_stderr()
+        .build_p1();
+    let mut store = Store::new(
+        &compiled.engine,
+        StoreData {
+            wasi,
+            host,
+            memory: None,
+            alloc: None,
+        },
+    );
+    let instance = compiled
+        .pre
+        .instantiate(&mut store)
+        .map_err(|e| call_error("instantiation", e))?;
+    let memory = compiled
+        .memory
+        .as_ref()
+        .and_then(|m| instance.get_module_export(&mut store, m))
+        .and_then(|e| e.into_memory());
+    let alloc = match &compiled.alloc {
+        Some(index) => {
+            let func = instance
+                .get_module_export(&mut store, index)
+                .and_then(|e| e.into_func())
+                .ok_or_else(|| Error::MissingExport {
+                    name: ALLOC_EXPORT.to_string(),
+                    detail: "vanished between load and instantiation".to_string(),
+                })?;
+            Some(func.typed::<i32, i32>(&store).map_err(wasm_error)?)
+        }
+        None => None,
+    };
+    store.data_mut().memory = memory;
+    store.data_mut().alloc = alloc.clone();
+    if let Some(index) = &compiled.initialize {
+        if let Some(init) = instance.get_module_export(&mut store, index).and_then(|e| e.into_func()) {
+            init.call(&mut store, &[], &mut [])
+                .map_err(|e| call_error(INITIALIZE_EXPORT, e))?;
+        }
+    }
+    let mut exports = Vec::with_capacity(compiled.exports.len());
+    for spec in &compiled.exports {
+        let func = instance
+            .get_module_export(&mut store, &spec.index)
+            .and_then(|e| e.into_func())
+            .ok_or_else(|| Error::MissingExport {
+                name: compiled.names[exports.len()].clone(),
+                detail: "vanished between load and instantiation".to_string(),
+            })?;
+        exports.push(Export {
+            func,
+            params: spec.params,
+            has_result: spec.has_result,
+        });
+    }
+    Ok(Core {
+        store,
+        instance,
+        memory,
+        alloc,
+        exports,
+        names: compiled.names.clone(),
+        poisoned: None,
+    })
+}
+
+impl<C: ?Sized + Contract> Plugin<C> {
+    /// Creates a new, isolated instance whose host functions are served by `host`.
+    /// Contracts without host functions take `()`.
+    ///
+    /// # Errors
+    /// [`Error::Trap`] (or another call error) if the plugin's start or `_initialize` code
+    /// fails; [`Error::Wasm`] if the engine cannot create the instance (for example when a
+    /// pooling allocator is full).
+    pub fn instantiate<H>(&self, host: H) -> Result<Instance<C>, Error>
+    where
+        C::Host: HostContract<H>,
+    {
+        let dispatch = <C::Host as HostContract<H>>::into_dispatch(host);
+        let core = instantiate_core(&self.shared, dispatch)?;
+        Ok(Instance::new(core))
+    }
+
+    /// The contract descriptor the plugin carries, as verified at load.
+    pub fn descriptor(&self) -> Option<&Descriptor> {
+        self.shared.descriptor.as_ref()
+    }
+}

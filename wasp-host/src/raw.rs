@@ -1,0 +1,276 @@
+//! Calls by export name, for modules that follow docs/ABI.md without a contract.
+
+use crate::engine::Engine;
+use crate::instance::{Core, Export};
+use crate::linking::{self, wasm_error};
+use crate::plugin::{Compiled, compile, initialize_export, instantiate_core, optional_alloc, optional_memory};
+use crate::wasm::{describe_func_type, describe_wasm, func_type_is};
+use std::collections::HashMap;
+use std::sync::Arc;
+use wasp::__private::{Backend, CallArgs, lift_bytes, lift_scalar, lift_string};
+use wasp::{Error, HostContract, NoHost};
+use wasp_abi::{Scalar, ValType};
+
+/// A module loaded for calls by export name: the typed counterpart of the old
+/// `CallFunction(name, &out, args...)`. Scalars travel as wasm values; strings and bytes
+/// follow docs/ABI.md (arguments in a block from `wasp_alloc`, results as a packed `i64`).
+///
+/// ```no_run
+/// # fn main() -> Result<(), wasp::Error> {
+/// let engine = wasp_host::Engine::new()?;
+/// let plugin = engine.load_raw("examples/greeter/plugins/greeter-rust.wasm")?;
+/// let mut instance = plugin.instantiate()?;
+/// let sum: i32 = instance.call("sum", (3, 2))?;
+/// let hello: String = instance.call("hello", ("Nic",))?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct RawPlugin {
+    shared: Arc<Compiled>,
+}
+
+impl RawPlugin {
+    pub(crate) fn load(engine: &Engine, bytes: &[u8]) -> Result<RawPlugin, Error> {
+        let module = compile(engine, bytes)?;
+        let problems = linking::check_imports(&module, None);
+        if !problems.is_empty() {
+            return Err(Error::ContractMismatch {
+                contract: "(raw module)".to_string(),
+                differences: problems,
+            });
+        }
+        let linker = linking::linker(&engine.inner, None)?;
+        let pre = linker.instantiate_pre(&module).map_err(wasm_error)?;
+        Ok(RawPlugin {
+            shared: Arc::new(Compiled {
+                engine: engine.inner.clone(),
+                memory: optional_memory(&module),
+                alloc: optional_alloc(&module),
+                initialize: initialize_export(&module),
+                pre,
+                exports: Vec::new(),
+                names: Arc::from(Vec::new()),
+                descriptor: None,
+            }),
+        })
+    }
+
+    /// Creates a new, isolated instance.
+    ///
+    /// # Errors
+    /// As [`crate::Plugin::instantiate`].
+    pub fn instantiate(&self) -> Result<RawInstance, Error> {
+        let dispatch = <NoHost as HostContract<()>>::into_dispatch(());
+        let core = instantiate_core(&self.shared, dispatch)?;
+        Ok(RawInstance {
+            core,
+            by_name: HashMap::new(),
+            signatures: Vec::new(),
+            shared: self.shared.clone(),
+        })
+    }
+}
+
+/// An instance of a [`RawPlugin`].
+pub struct RawInstance {
+    core: Core,
+    shared: Arc<Compiled>,
+    by_name: HashMap<String, usize>,
+    signatures: Vec<(Vec<ValType>, Vec<ValType>)>,
+}
+
+impl RawInstance {
+    /// Calls export `name` with `args` (a tuple of scalars, `&str`, `String`, `&[u8]` or
+    /// `Vec<u8>`) and returns its result as `R` (`()`, a scalar, `String` or `Vec<u8>`).
+    ///
+    /// # Errors
+    /// [`Error::MissingExport`] when there is no such function or its wasm type does not
+    /// match `args` and `R`; otherwise any error of the call.
+    pub fn call<R: RawResult>(&mut self, name: &str, args: impl RawArgs) -> Result<R, Error> {
+        let index = self.resolve(name, &args, R::val_type())?;
+        let mut call_args = CallArgs::new();
+        args.push_all(&mut call_args);
+        let bits = self.core.call(index, &mut call_args)?;
+        R::lift(&mut self.core, index, bits)
+    }
+
+    /// Whether an earlier failure poisoned the instance.
+    pub fn is_poisoned(&self) -> bool {
+        self.core.poisoned.is_some()
+    }
+
+    /// The current size of the module's linear memory, in bytes (0 without one).
+    pub fn memory_size(&self) -> usize {
+        self.core.memory_size()
+    }
+
+    fn resolve(&mut self, name: &str, args: &impl RawArgs, result: Option<ValType>) -> Result<usize, Error> {
+        let mut params = Vec::new();
+        args.val_types(&mut params);
+        let results: Vec<ValType> = result.into_iter().collect();
+        let mismatch = |detail: String| Error::MissingExport {
+            name: name.to_string(),
+            detail,
+        };
+        if let Some(&index) = self.by_name.get(name) {
+            let (p, r) = &self.signatures[index];
+            if *p == params && *r == results {
+                return Ok(index);
+            }
+            return Err(mismatch(format!(
+                "has wasm type {}, the call passes {}",
+                describe_wasm(p, r),
+                describe_wasm(&params, &results)
+            )));
+        }
+        let module = self.shared.pre.module();
+        let export = module
+            .get_export_index(name)
+            .ok_or_else(|| mismatch("not exported".to_string()))?;
+        let func = self
+            .core
+            .instance_export(&export)
+            .ok_or_else(|| mismatch("is not a function".to_string()))?;
+        let ty = func.ty(&self.core.store);
+        if !func_type_is(&ty, &params, &results) {
+            return Err(mismatch(format!(
+                "has wasm type {}, the call passes {}",
+                describe_func_type(&ty),
+                describe_wasm(&params, &results)
+            )));
+        }
+        let index = self.core.exports.len();
+        self.core.exports.push(Export {
+            func,
+            params: params.len(),
+            has_result: !results.is_empty(),
+        });
+        let mut names: Vec<String> = self.core.names.to_vec();
+        names.push(name.to_string());
+        self.core.names = names.into();
+        self.by_name.insert(name.to_string(), index);
+        self.signatures.push((params, results));
+        Ok(index)
+    }
+}
+
+/// One argument of a raw call.
+pub trait RawArg {
+    /// The wasm values it travels as.
+    fn val_types(out: &mut Vec<ValType>);
+    /// Appends it to a call.
+    fn push<'a>(&'a self, args: &mut CallArgs<'a>);
+}
+
+macro_rules! scalar_raw_arg {
+    ($($t:ty),*) => {$(
+        impl RawArg for $t {
+            fn val_types(out: &mut Vec<ValType>) {
+                out.push(<$t as Scalar>::VAL_TYPE);
+            }
+            fn push<'a>(&'a self, args: &mut CallArgs<'a>) {
+                args.push_scalar(*self);
+            }
+        }
+    )*};
+}
+scalar_raw_arg!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64, bool, char);
+
+macro_rules! bytes_raw_arg {
+    ($($t:ty),*) => {$(
+        impl RawArg for $t {
+            fn val_types(out: &mut Vec<ValType>) {
+                out.extend([ValType::I32, ValType::I32]);
+            }
+            fn push<'a>(&'a self, args: &mut CallArgs<'a>) {
+                args.push_bytes(AsRef::<[u8]>::as_ref(self));
+            }
+        }
+    )*};
+}
+bytes_raw_arg!(&str, String, &[u8], Vec<u8>);
+
+/// The arguments of a raw call: a tuple of [`RawArg`]s.
+pub trait RawArgs {
+    /// The wasm values they travel as.
+    fn val_types(&self, out: &mut Vec<ValType>);
+    /// Appends them to a call.
+    fn push_all<'a>(&'a self, args: &mut CallArgs<'a>);
+}
+
+macro_rules! tuple_raw_args {
+    ($($name:ident),*) => {
+        impl<$($name: RawArg),*> RawArgs for ($($name,)*) {
+            fn val_types(&self, _out: &mut Vec<ValType>) {
+                $($name::val_types(_out);)*
+            }
+            #[allow(non_snake_case)]
+            fn push_all<'a>(&'a self, _args: &mut CallArgs<'a>) {
+                let ($($name,)*) = self;
+                $($name.push(_args);)*
+            }
+        }
+    };
+}
+tuple_raw_args!();
+tuple_raw_args!(A);
+tuple_raw_args!(A, B);
+tuple_raw_args!(A, B, C);
+tuple_raw_args!(A, B, C, D);
+tuple_raw_args!(A, B, C, D, E);
+tuple_raw_args!(A, B, C, D, E, F);
+tuple_raw_args!(A, B, C, D, E, F, G);
+tuple_raw_args!(A, B, C, D, E, F, G, H);
+
+/// The result of a raw call.
+pub trait RawResult: Sized {
+    /// The wasm value it travels as, if any.
+    fn val_type() -> Option<ValType>;
+    /// Reads it from the call's raw result.
+    ///
+    /// # Errors
+    /// When the plugin's value is invalid or its pointer lies.
+    fn lift(backend: &mut dyn Backend, index: usize, bits: u64) -> Result<Self, Error>;
+}
+
+impl RawResult for () {
+    fn val_type() -> Option<ValType> {
+        None
+    }
+    fn lift(_: &mut dyn Backend, _: usize, _: u64) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+macro_rules! scalar_raw_result {
+    ($($t:ty),*) => {$(
+        impl RawResult for $t {
+            fn val_type() -> Option<ValType> {
+                Some(<$t as Scalar>::VAL_TYPE)
+            }
+            fn lift(backend: &mut dyn Backend, index: usize, bits: u64) -> Result<Self, Error> {
+                lift_scalar::<$t>(backend, index, bits)
+            }
+        }
+    )*};
+}
+scalar_raw_result!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64, bool, char);
+
+impl RawResult for String {
+    fn val_type() -> Option<ValType> {
+        Some(ValType::I64)
+    }
+    fn lift(backend: &mut dyn Backend, index: usize, bits: u64) -> Result<Self, Error> {
+        lift_string(backend, index, bits)
+    }
+}
+
+impl RawResult for Vec<u8> {
+    fn val_type() -> Option<ValType> {
+        Some(ValType::I64)
+    }
+    fn lift(backend: &mut dyn Backend, index: usize, bits: u64) -> Result<Self, Error> {
+        lift_bytes(backend, index, bits)
+    }
+}

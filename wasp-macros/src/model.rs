@@ -1,0 +1,516 @@
+//! The one parse of an annotated trait. Both macros build a [`TraitModel`], validate it in
+//! one place (collecting every error), then expand from it; expansion never fails.
+
+use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
+use syn::spanned::Spanned;
+use syn::{
+    FnArg, GenericArgument, GenericParam, Ident, ItemTrait, Pat, PathArguments, ReturnType, Signature,
+    TraitItem, Type,
+};
+use wasp_abi::descriptor::{Function, ScalarType, WireType};
+
+/// How one parameter or result crosses the boundary. Decided from the type's spelling:
+/// scalars and byte types by name, everything else through serde.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Scalar(ScalarType),
+    String,
+    Str,
+    Bytes,
+    ByteSlice,
+    Serde,
+}
+
+impl Kind {
+    pub fn is_buffer(self) -> bool {
+        !matches!(self, Kind::Scalar(_))
+    }
+
+    /// The wasm parameter types, spelled as Rust types for an `extern "C"` signature.
+    pub fn wasm_param_types(self) -> Vec<TokenStream> {
+        match self {
+            Kind::Scalar(s) => vec![val_type_tokens(s)],
+            _ => vec![quote::quote!(i32), quote::quote!(i32)],
+        }
+    }
+
+    pub fn wasm_result_type(self) -> TokenStream {
+        match self {
+            Kind::Scalar(s) => val_type_tokens(s),
+            _ => quote::quote!(i64),
+        }
+    }
+}
+
+pub fn val_type_tokens(s: ScalarType) -> TokenStream {
+    match s.val_type() {
+        wasp_abi::ValType::I32 => quote::quote!(i32),
+        wasp_abi::ValType::I64 => quote::quote!(i64),
+        wasp_abi::ValType::F32 => quote::quote!(f32),
+        wasp_abi::ValType::F64 => quote::quote!(f64),
+    }
+}
+
+pub fn scalar_tokens(s: ScalarType) -> TokenStream {
+    let ident = Ident::new(s.name(), Span::call_site());
+    quote::quote!(#ident)
+}
+
+pub struct Param {
+    pub ident: Ident,
+    pub ty: Type,
+    pub kind: Kind,
+}
+
+pub struct Return {
+    /// The value type the plugin side sees (for host functions: inside `HostResult`).
+    pub ty: Type,
+    pub kind: Kind,
+}
+
+pub struct Method {
+    pub ident: Ident,
+    pub sig: Signature,
+    pub params: Vec<Param>,
+    pub ret: Option<Return>,
+    /// Host functions only: declared as `HostResult<T>`, so the host may fail the call.
+    pub fallible: bool,
+}
+
+impl Method {
+    /// The descriptor entry for this method.
+    pub fn function(&self) -> Function {
+        Function {
+            name: self.ident.to_string(),
+            params: self.params.iter().map(|p| wire_type(p.kind, &p.ty)).collect(),
+            result: self.ret.as_ref().map(|r| wire_type(r.kind, &r.ty)),
+        }
+    }
+
+    pub fn buffer_params(&self) -> usize {
+        self.params.iter().filter(|p| p.kind.is_buffer()).count()
+    }
+}
+
+fn wire_type(kind: Kind, ty: &Type) -> WireType {
+    match kind {
+        Kind::Scalar(s) => WireType::Scalar(s),
+        Kind::String | Kind::Str => WireType::String,
+        Kind::Bytes | Kind::ByteSlice => WireType::Bytes,
+        Kind::Serde => WireType::Serde(
+            ty.to_token_stream()
+                .to_string()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect(),
+        ),
+    }
+}
+
+/// Which macro is parsing: the rules differ slightly (host functions may be fallible).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Plugin,
+    Host,
+}
+
+pub struct TraitModel {
+    pub item: ItemTrait,
+    pub methods: Vec<Method>,
+}
+
+/// Collects errors so the user sees all of them at once.
+#[derive(Default)]
+pub struct Errors {
+    all: Option<syn::Error>,
+    count: usize,
+}
+
+impl Errors {
+    pub fn push(&mut self, span: Span, message: impl std::fmt::Display) {
+        self.push_error(syn::Error::new(span, message));
+    }
+
+    pub fn push_error(&mut self, e: syn::Error) {
+        self.count += 1;
+        match &mut self.all {
+            Some(all) => all.combine(e),
+            None => self.all = Some(e),
+        }
+    }
+
+    pub fn into_compile_errors(self) -> TokenStream {
+        self.all.map(|e| e.to_compile_error()).unwrap_or_default()
+    }
+
+    pub fn count(&self) -> usize {
+        self.count
+    }
+}
+
+/// Names the ABI itself uses as exports; a method of that name would collide with them.
+const RESERVED_EXPORTS: [&str; 4] = ["memory", "_initialize", "_start", "cabi_realloc"];
+
+impl TraitModel {
+    pub fn parse(item: ItemTrait, side: Side, errors: &mut Errors) -> TraitModel {
+        rule_trait_has_no_generics(&item, errors);
+        let mut methods = Vec::new();
+        for trait_item in &item.items {
+            match trait_item {
+                TraitItem::Fn(f) => {
+                    if let Some(m) = parse_method(&f.sig, side, errors) {
+                        methods.push(m);
+                    }
+                }
+                TraitItem::Type(t) => errors.push(
+                    t.span(),
+                    "associated types are not supported in a wasp contract: every type must be \
+                     known to both sides; use a concrete type",
+                ),
+                TraitItem::Const(c) => errors.push(
+                    c.span(),
+                    "associated consts are not supported in a wasp contract; use a method that \
+                     returns the value",
+                ),
+                other => errors.push(
+                    other.span(),
+                    "only methods are supported in a wasp contract",
+                ),
+            }
+        }
+        rule_method_names_are_unique(&methods, errors);
+        TraitModel { item, methods }
+    }
+}
+
+// Rule: the trait has no generic parameters and no where clause. A plugin is one compiled
+// module; there is no way to instantiate generics across the boundary.
+fn rule_trait_has_no_generics(item: &ItemTrait, errors: &mut Errors) {
+    if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
+        errors.push(
+            item.generics.span(),
+            "a wasp contract cannot be generic: the plugin is compiled once, for concrete types",
+        );
+    }
+}
+
+// Rule: method names are unique and none collides with an export the ABI reserves.
+fn rule_method_names_are_unique(methods: &[Method], errors: &mut Errors) {
+    for (i, m) in methods.iter().enumerate() {
+        let name = m.ident.to_string();
+        if methods[..i].iter().any(|o| o.ident == m.ident) {
+            errors.push(m.ident.span(), format!("method `{}` is declared twice", name));
+        }
+        if RESERVED_EXPORTS.contains(&name.as_str()) || name.starts_with("wasp_") {
+            errors.push(
+                m.ident.span(),
+                format!(
+                    "`{}` is reserved by the wasp ABI (exports `memory`, `_initialize`, `_start` and \
+                     names starting with `wasp_`); rename the method",
+                    name
+                ),
+            );
+        }
+    }
+}
+
+fn parse_method(sig: &Signature, side: Side, errors: &mut Errors) -> Option<Method> {
+    let errors_before = errors.count();
+    rule_method_is_plain(sig, errors);
+    rule_receiver_is_a_reference(sig, errors);
+    let mut params = Vec::new();
+    for (index, arg) in sig.inputs.iter().enumerate() {
+        if let FnArg::Typed(pat_type) = arg {
+            let ident = match &*pat_type.pat {
+                Pat::Ident(p) => p.ident.clone(),
+                _ => Ident::new(&format!("arg{}", index), pat_type.pat.span()),
+            };
+            if let Some(kind) = classify_param(&pat_type.ty, errors) {
+                params.push(Param {
+                    ident,
+                    ty: (*pat_type.ty).clone(),
+                    kind,
+                });
+            }
+        }
+    }
+    if params.len() > wasp_abi::MAX_PARAMS {
+        errors.push(
+            sig.inputs.span(),
+            format!(
+                "a wasp method takes at most {} parameters; group them in a struct",
+                wasp_abi::MAX_PARAMS
+            ),
+        );
+    }
+    let (ret, fallible) = match &sig.output {
+        ReturnType::Default => (None, false),
+        ReturnType::Type(_, ty) => {
+            let (value_ty, fallible) = match (side, host_result_inner(ty)) {
+                (Side::Host, Some(inner)) => (inner, true),
+                _ => ((**ty).clone(), false),
+            };
+            if is_unit(&value_ty) {
+                (None, fallible)
+            } else {
+                match classify_return(&value_ty, errors) {
+                    Some(kind) => (Some(Return { ty: value_ty, kind }), fallible),
+                    None => (None, fallible),
+                }
+            }
+        }
+    };
+    // Only expand a method the expansion can trust; a broken one was already reported.
+    if errors.count() != errors_before {
+        return None;
+    }
+    Some(Method {
+        ident: sig.ident.clone(),
+        sig: sig.clone(),
+        params,
+        ret,
+        fallible,
+    })
+}
+
+// Rule: a method is a plain synchronous fn with at most lifetime parameters. Generics,
+// `async`, `const`, `unsafe`, an explicit ABI and variadics have no meaning across the
+// boundary.
+fn rule_method_is_plain(sig: &Signature, errors: &mut Errors) {
+    for param in &sig.generics.params {
+        match param {
+            GenericParam::Lifetime(_) => {}
+            other => errors.push(
+                other.span(),
+                "generic methods are not supported in a wasp contract: the plugin is compiled \
+                 once; use a concrete type or an enum",
+            ),
+        }
+    }
+    if let Some(w) = &sig.generics.where_clause {
+        errors.push(w.span(), "where clauses are not supported in a wasp contract");
+    }
+    if let Some(a) = &sig.asyncness {
+        errors.push(
+            a.span(),
+            "`async fn` is not supported in a wasp contract: plugin calls are synchronous",
+        );
+    }
+    if let Some(c) = &sig.constness {
+        errors.push(c.span(), "`const fn` is not supported in a wasp contract");
+    }
+    if let Some(u) = &sig.unsafety {
+        errors.push(u.span(), "`unsafe fn` is not supported in a wasp contract");
+    }
+    if let Some(abi) = &sig.abi {
+        errors.push(abi.span(), "an explicit ABI is not supported in a wasp contract");
+    }
+    if let Some(v) = &sig.variadic {
+        errors.push(v.span(), "variadic methods are not supported in a wasp contract");
+    }
+}
+
+// Rule: the receiver is `&self` or `&mut self`. The plugin object lives as long as its
+// instance, so it cannot be consumed, and a method without `self` has no instance to run on.
+fn rule_receiver_is_a_reference(sig: &Signature, errors: &mut Errors) {
+    match sig.inputs.first() {
+        Some(FnArg::Receiver(r)) if r.reference.is_some() && r.colon_token.is_none() => {}
+        Some(FnArg::Receiver(r)) => errors.push(
+            r.span(),
+            "a wasp method takes `&self` or `&mut self`: the plugin object lives as long as its \
+             instance and cannot be consumed",
+        ),
+        _ => errors.push(
+            sig.ident.span(),
+            "a wasp method needs a receiver: add `&self` (or `&mut self` for a stateful plugin)",
+        ),
+    }
+}
+
+fn is_unit(ty: &Type) -> bool {
+    matches!(ty, Type::Tuple(t) if t.elems.is_empty())
+}
+
+fn unwrap_group(ty: &Type) -> &Type {
+    match ty {
+        Type::Group(g) => unwrap_group(&g.elem),
+        Type::Paren(p) => unwrap_group(&p.elem),
+        other => other,
+    }
+}
+
+/// `HostResult<T>` (any path ending in `HostResult`) → `T`.
+fn host_result_inner(ty: &Type) -> Option<Type> {
+    if let Type::Path(p) = unwrap_group(ty) {
+        let last = p.path.segments.last()?;
+        if last.ident == "HostResult" {
+            if let PathArguments::AngleBracketed(args) = &last.arguments {
+                if args.args.len() == 1 {
+                    if let Some(GenericArgument::Type(t)) = args.args.first() {
+                        return Some(t.clone());
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+fn classify_param(ty: &Type, errors: &mut Errors) -> Option<Kind> {
+    match unwrap_group(ty) {
+        Type::Reference(r) => {
+            if r.mutability.is_some() {
+                errors.push(
+                    r.span(),
+                    "`&mut` parameters are not supported: the other side cannot see changes; \
+                     return the new value instead",
+                );
+                return None;
+            }
+            match unwrap_group(&r.elem) {
+                Type::Path(p) if p.qself.is_none() && p.path.is_ident("str") => Some(Kind::Str),
+                Type::Slice(s) if is_ident_type(&s.elem, "u8") => Some(Kind::ByteSlice),
+                _ => {
+                    errors.push(
+                        r.span(),
+                        "only `&str` and `&[u8]` may be borrowed across the boundary; take this \
+                         parameter by value",
+                    );
+                    None
+                }
+            }
+        }
+        other => classify_value(other, errors),
+    }
+}
+
+fn classify_return(ty: &Type, errors: &mut Errors) -> Option<Kind> {
+    match unwrap_group(ty) {
+        Type::Reference(r) => {
+            errors.push(
+                r.span(),
+                "a wasp method cannot return a reference: the value must outlive the call; \
+                 return an owned type such as `String` or `Vec<u8>`",
+            );
+            None
+        }
+        other => classify_value(other, errors),
+    }
+}
+
+fn classify_value(ty: &Type, errors: &mut Errors) -> Option<Kind> {
+    match ty {
+        Type::ImplTrait(t) => {
+            errors.push(
+                t.span(),
+                "`impl Trait` is not supported in a wasp contract: name a concrete type",
+            );
+            None
+        }
+        Type::TraitObject(t) => {
+            errors.push(t.span(), "trait objects cannot cross the boundary: name a concrete type");
+            None
+        }
+        Type::BareFn(t) => {
+            errors.push(t.span(), "function pointers cannot cross the boundary");
+            None
+        }
+        Type::Ptr(t) => {
+            errors.push(t.span(), "raw pointers cannot cross the boundary");
+            None
+        }
+        Type::Never(t) => {
+            errors.push(t.span(), "`!` is not supported in a wasp contract");
+            None
+        }
+        Type::Infer(t) => {
+            errors.push(t.span(), "`_` is not allowed here: name the type");
+            None
+        }
+        Type::Slice(t) => {
+            errors.push(t.span(), "unsized slices cannot be passed by value: use `Vec<T>`");
+            None
+        }
+        Type::Macro(t) => {
+            errors.push(t.span(), "type macros are not supported in a wasp contract");
+            None
+        }
+        Type::Path(p) if p.qself.is_none() => {
+            let last = match p.path.segments.last() {
+                Some(l) => l,
+                None => return Some(Kind::Serde),
+            };
+            let name = last.ident.to_string();
+            match &last.arguments {
+                PathArguments::None => {
+                    if let Some(s) = ScalarType::from_name(&name) {
+                        return Some(Kind::Scalar(s));
+                    }
+                    if name == "String" {
+                        return Some(Kind::String);
+                    }
+                    Some(Kind::Serde)
+                }
+                PathArguments::AngleBracketed(args) if name == "Vec" && args.args.len() == 1 => {
+                    match args.args.first() {
+                        Some(GenericArgument::Type(t)) if is_ident_type(t, "u8") => Some(Kind::Bytes),
+                        _ => Some(Kind::Serde),
+                    }
+                }
+                _ => Some(Kind::Serde),
+            }
+        }
+        Type::Path(p) => {
+            errors.push(
+                p.span(),
+                "qualified paths (`<T as Trait>::X`) are not supported in a wasp contract: name \
+                 the type",
+            );
+            None
+        }
+        Type::Verbatim(t) => {
+            errors.push(t.span(), "this type is not supported in a wasp contract");
+            None
+        }
+        // Tuples, arrays and anything else serde understands.
+        _ => Some(Kind::Serde),
+    }
+}
+
+fn is_ident_type(ty: &Type, ident: &str) -> bool {
+    matches!(unwrap_group(ty), Type::Path(p) if p.qself.is_none() && p.path.is_ident(ident))
+}
+
+/// `GreeterHost` → `greeter_host`; `HTTPFilter` → `http_filter`.
+pub fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_uppercase() {
+            let prev_lower = i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
+            let next_lower = chars.get(i + 1).map_or(false, |n| n.is_lowercase());
+            let prev_upper = i > 0 && chars[i - 1].is_uppercase();
+            if i > 0 && (prev_lower || (prev_upper && next_lower)) {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::snake_case;
+
+    #[test]
+    fn snake_case_names() {
+        assert_eq!(snake_case("Greeter"), "greeter");
+        assert_eq!(snake_case("GreeterHost"), "greeter_host");
+        assert_eq!(snake_case("HTTPFilter"), "http_filter");
+        assert_eq!(snake_case("Kv2Store"), "kv2_store");
+    }
+}

@@ -43,16 +43,23 @@ pub(crate) struct ExportSpec {
     pub(crate) has_result: bool,
 }
 
-pub(crate) fn compile(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
-    Module::new(&engine.inner, bytes).map_err(|e| Error::Wasm {
+/// The binary module for `bytes`, which may be the text format, compiled.
+pub(crate) fn compile(engine: &Engine, bytes: &[u8]) -> Result<(Module, Vec<u8>), Error> {
+    let binary = wat::parse_bytes(bytes)
+        .map_err(|e| Error::Wasm {
+            message: format!("not a valid WebAssembly module: {e}"),
+        })?
+        .into_owned();
+    let module = Module::new(&engine.inner, &binary).map_err(|e| Error::Wasm {
         message: format!("not a valid WebAssembly module: {e:#}"),
-    })
+    })?;
+    Ok((module, binary))
 }
 
 pub(crate) fn load<C: ?Sized + Contract>(engine: &Engine, bytes: &[u8]) -> Result<Plugin<C>, Error> {
-    let module = compile(engine, bytes)?;
+    let (module, bytes) = compile(engine, bytes)?;
     let expected = host_descriptor::<C>()?;
-    let declared = plugin_descriptor(bytes, C::NAME)?;
+    let declared = plugin_descriptor(&bytes, C::NAME)?;
     let differences = descriptor::differences(&expected, &declared);
     if !differences.is_empty() {
         return Err(Error::ContractMismatch {

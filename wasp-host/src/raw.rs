@@ -32,7 +32,7 @@ pub struct RawPlugin {
 
 impl RawPlugin {
     pub(crate) fn load(engine: &Engine, bytes: &[u8]) -> Result<RawPlugin, Error> {
-        let module = compile(engine, bytes)?;
+        let (module, _) = compile(engine, bytes)?;
         let problems = linking::check_imports(&module, None);
         if !problems.is_empty() {
             return Err(Error::ContractMismatch {

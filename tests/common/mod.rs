@@ -1,0 +1,70 @@
+//! Shared by the integration tests: paths of the committed plugins and a host for the
+//! types contract.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use types_contract::{Record, Shape, TypesHost};
+use wasp::{HostError, HostResult};
+
+pub fn repo_path(relative: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(relative)
+}
+
+pub fn engine() -> wasp_host::Engine {
+    wasp_host::Engine::new().expect("engine")
+}
+
+/// The host side of the types contract; records what the plugin told it.
+#[derive(Default)]
+pub struct TestHost {
+    pub remembered: Vec<u32>,
+}
+
+impl TypesHost for TestHost {
+    fn upper(&mut self, text: &str) -> String {
+        text.to_uppercase()
+    }
+
+    fn rename(&mut self, mut record: Record, name: String) -> Record {
+        record.name = name;
+        record
+    }
+
+    fn checked_div(&mut self, a: i64, b: i64) -> HostResult<i64> {
+        a.checked_div(b).ok_or_else(|| HostError::new(format!("cannot divide {a} by {b}")))
+    }
+
+    fn remember(&mut self, value: u32) {
+        self.remembered.push(value);
+    }
+
+    fn bytes_back(&mut self, len: u32) -> Vec<u8> {
+        (0..len).map(|i| i as u8).collect()
+    }
+}
+
+pub fn types_instance() -> wasp_host::Instance<dyn types_contract::Types> {
+    let plugin = engine()
+        .load::<dyn types_contract::Types>(repo_path("tests/wasm/types.wasm"))
+        .expect("load types plugin");
+    plugin.instantiate(TestHost::default()).expect("instantiate")
+}
+
+pub fn sample_record() -> Record {
+    Record {
+        id: u64::MAX,
+        name: "naïve café ✓".to_string(),
+        tags: vec![String::new(), "🦀".to_string()],
+        shape: Shape::Rect { w: 3, h: 4 },
+        inner: Some(Box::new(Record {
+            id: 0,
+            name: String::new(),
+            tags: Vec::new(),
+            shape: Shape::Path(vec![(-1, 1), (i16::MIN, i16::MAX)]),
+            inner: None,
+            scores: [("nan-free".to_string(), -0.5)].into_iter().collect(),
+        })),
+        scores: Default::default(),
+    }
+}

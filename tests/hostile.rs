@@ -1,0 +1,248 @@
+//! Hand-written modules that lie: pointers and lengths outside memory, lengths that
+//! overflow, invalid UTF-8 and encodings, bad allocations, missing or mistyped exports,
+//! unknown imports. Each must give an error, never a host panic.
+
+mod common;
+
+use common::engine;
+use greeter_contract::{Greeter, GreeterHost};
+use wasp::{Contract, HostInterface};
+
+struct Host;
+
+impl GreeterHost for Host {
+    fn call_me(&mut self, name: String) -> String {
+        format!("Hello {name}")
+    }
+}
+
+/// Wasm bodies for each Greeter export; `None` leaves the export out.
+struct Bodies {
+    hello: Option<&'static str>,
+    sum: Option<&'static str>,
+    alloc: &'static str,
+    callback: &'static str,
+    fail: &'static str,
+    descriptor: bool,
+}
+
+impl Default for Bodies {
+    fn default() -> Self {
+        Bodies {
+            hello: Some("(i64.or (i64.extend_i32_u (local.get 0)) (i64.shl (i64.extend_i32_u (local.get 1)) (i64.const 32)))"),
+            sum: Some("(func (export \"sum\") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))"),
+            alloc: "(i32.const 1024)",
+            callback: "(i64.const 0)",
+            fail: "(i64.const 0)",
+            descriptor: true,
+        }
+    }
+}
+
+/// A Greeter plugin in WAT with the real contract descriptor and the given bodies.
+fn greeter_wat(b: &Bodies) -> String {
+    let descriptor = format!(
+        "{}{}",
+        <dyn Greeter as Contract>::DESCRIPTOR,
+        <dyn GreeterHost as HostInterface>::DESCRIPTOR
+    );
+    let custom = if b.descriptor {
+        format!("(@custom \"wasp-contract\" \"{}\")", descriptor.replace('\n', "\\n"))
+    } else {
+        String::new()
+    };
+    let hello = b
+        .hello
+        .map(|body| format!("(func (export \"hello\") (param i32 i32) (result i64) {body})"))
+        .unwrap_or_default();
+    format!(
+        r#"(module
+          {custom}
+          (import "GreeterHost" "call_me" (func $call_me (param i32 i32) (result i64)))
+          (import "wasp" "panic" (func $panic (param i32 i32 i32 i32 i32 i32)))
+          (memory (export "memory") 1)
+          (data (i32.const 100) "\ff\fe\fd")
+          (data (i32.const 200) "\01\ff\ff\ff\ff\0f")
+          (func (export "wasp_alloc") (param i32) (result i32) {alloc})
+          {hello}
+          {sum}
+          (func (export "reverse") (param i32 i32) (result i64) (i64.const -1))
+          (func (export "callback") (result i64) {callback})
+          (func (export "fail") (result i64) {fail}))"#,
+        alloc = b.alloc,
+        sum = b.sum.unwrap_or(""),
+        callback = b.callback,
+        fail = b.fail,
+    )
+}
+
+fn instance(b: &Bodies) -> wasp_host::Instance<dyn Greeter> {
+    engine()
+        .load_bytes::<dyn Greeter>(greeter_wat(b).as_bytes())
+        .expect("load")
+        .instantiate(Host)
+        .expect("instantiate")
+}
+
+#[test]
+fn a_well_behaved_hand_written_plugin_works() {
+    let mut g = instance(&Bodies::default());
+    assert_eq!(g.sum(3, 2).unwrap(), 5);
+    assert_eq!(g.hello("echo".into()).unwrap(), "echo");
+}
+
+#[test]
+fn a_result_pointer_outside_memory_is_an_error() {
+    let mut g = instance(&Bodies {
+        hello: Some("(i64.const 0x0000020000ffff00)"),
+        ..Bodies::default()
+    });
+    match g.hello("x".into()).unwrap_err() {
+        wasp::Error::OutOfBounds { function, ptr, len, memory_size } => {
+            assert_eq!(function, "hello");
+            assert_eq!((ptr, len, memory_size), (0x00ff_ff00, 0x200, 65536));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(g.sum(1, 1).unwrap_err(), wasp::Error::Poisoned { .. }));
+}
+
+#[test]
+fn a_result_length_that_overflows_the_address_space_is_an_error() {
+    let mut g = instance(&Bodies::default());
+    // `reverse` returns ptr = len = 0xffff_ffff.
+    match g.reverse(vec![1]).unwrap_err() {
+        wasp::Error::OutOfBounds { ptr, len, .. } => assert_eq!((ptr, len), (u32::MAX, u32::MAX)),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn invalid_utf8_and_invalid_encodings_are_decode_errors() {
+    let mut g = instance(&Bodies {
+        callback: "(i64.or (i64.const 100) (i64.shl (i64.const 3) (i64.const 32)))",
+        fail: "(i64.or (i64.const 200) (i64.shl (i64.const 6) (i64.const 32)))",
+        ..Bodies::default()
+    });
+    assert!(matches!(g.callback().unwrap_err(), wasp::Error::Decode { .. }));
+    let mut g = instance(&Bodies {
+        fail: "(i64.or (i64.const 200) (i64.shl (i64.const 6) (i64.const 32)))",
+        ..Bodies::default()
+    });
+    match g.fail().unwrap_err() {
+        wasp::Error::Decode { function, .. } => assert_eq!(function, "fail"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn an_allocation_outside_memory_is_an_error() {
+    for alloc in ["(i32.const -16)", "(i32.const 0)", "(i32.const 65535)"] {
+        let mut g = instance(&Bodies {
+            alloc,
+            ..Bodies::default()
+        });
+        match g.hello("xy".into()).unwrap_err() {
+            wasp::Error::OutOfBounds { function, .. } => assert_eq!(function, "wasp_alloc"),
+            other => panic!("{alloc}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_lying_pointer_passed_to_a_host_function_is_an_error() {
+    let mut g = instance(&Bodies {
+        callback: "(call $call_me (i32.const -100) (i32.const 200))",
+        ..Bodies::default()
+    });
+    match g.callback().unwrap_err() {
+        wasp::Error::OutOfBounds { function, .. } => assert_eq!(function, "call_me"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_panic_whose_message_lies_outside_memory_still_reports_a_panic() {
+    let mut g = instance(&Bodies {
+        callback: "(call $panic (i32.const -8) (i32.const 100) (i32.const 0) (i32.const -1) (i32.const 3) (i32.const 4)) (i64.const 0)",
+        ..Bodies::default()
+    });
+    match g.callback().unwrap_err() {
+        wasp::Error::Panic { message, .. } => assert!(message.contains("outside its memory"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_missing_or_mistyped_export_is_refused_at_load() {
+    let missing = greeter_wat(&Bodies {
+        sum: None,
+        ..Bodies::default()
+    });
+    match engine().load_bytes::<dyn Greeter>(missing.as_bytes()).err().unwrap() {
+        wasp::Error::MissingExport { name, detail } => {
+            assert_eq!(name, "sum");
+            assert_eq!(detail, "not exported; expected a function (i32, i32) -> i32");
+        }
+        other => panic!("{other:?}"),
+    }
+    let mistyped = greeter_wat(&Bodies {
+        sum: Some("(func (export \"sum\") (param i64 i64) (result i64) (i64.const 0))"),
+        ..Bodies::default()
+    });
+    match engine().load_bytes::<dyn Greeter>(mistyped.as_bytes()).err().unwrap() {
+        wasp::Error::MissingExport { name, detail } => {
+            assert_eq!(name, "sum");
+            assert_eq!(detail, "has wasm type (i64, i64) -> i64, expected (i32, i32) -> i32");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_module_without_a_descriptor_is_refused_at_load() {
+    let wat = greeter_wat(&Bodies {
+        descriptor: false,
+        ..Bodies::default()
+    });
+    match engine().load_bytes::<dyn Greeter>(wat.as_bytes()).err().unwrap() {
+        wasp::Error::ContractMismatch { differences, .. } => {
+            assert!(differences[0].starts_with("the plugin carries no contract descriptor"), "{differences:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn an_import_the_host_does_not_provide_is_refused_at_load() {
+    let wat = greeter_wat(&Bodies::default()).replacen(
+        "(memory",
+        "(import \"env\" \"secret\" (func (param i32))) (import \"GreeterHost\" \"other\" (func)) (memory",
+        1,
+    );
+    match engine().load_bytes::<dyn Greeter>(wat.as_bytes()).err().unwrap() {
+        wasp::Error::ContractMismatch { differences, .. } => assert_eq!(
+            differences,
+            vec![
+                "the plugin imports `env.secret`, which the host does not provide",
+                "the plugin imports host function `GreeterHost.other`, which the host's contract does not declare",
+            ]
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn raw_calls_check_pointers_too() {
+    let wat = r#"(module
+        (memory (export "memory") 1)
+        (func (export "wasp_alloc") (param i32) (result i32) (i32.const 16))
+        (func (export "oob") (result i64) (i64.const 0x0000001000010000))
+        (func (export "overflow") (result i64) (i64.const -1)))"#;
+    let plugin = engine().load_raw_bytes(wat.as_bytes()).unwrap();
+    let mut raw = plugin.instantiate().unwrap();
+    assert!(matches!(raw.call::<String>("oob", ()).unwrap_err(), wasp::Error::OutOfBounds { .. }));
+    let mut raw = plugin.instantiate().unwrap();
+    assert!(matches!(raw.call::<Vec<u8>>("overflow", ()).unwrap_err(), wasp::Error::OutOfBounds { .. }));
+    assert!(raw.is_poisoned());
+}

@@ -161,7 +161,11 @@ impl fmt::Display for Error {
                 write!(f, "plugin exited with status {} in `{}`", status, function)
             }
             Error::Decode { function, detail } => {
-                write!(f, "`{}`: the plugin's value does not decode: {}", function, detail)
+                write!(
+                    f,
+                    "`{}`: the plugin's value does not decode: {}",
+                    function, detail
+                )
             }
             Error::OutOfBounds {
                 function,
@@ -174,7 +178,11 @@ impl fmt::Display for Error {
                 function, len, ptr, memory_size
             ),
             Error::Encode { function, detail } => {
-                write!(f, "`{}`: an argument could not be encoded: {}", function, detail)
+                write!(
+                    f,
+                    "`{}`: an argument could not be encoded: {}",
+                    function, detail
+                )
             }
             Error::HostFunction {
                 function, message, ..

@@ -8,6 +8,7 @@
 use crate::{Error, HostError};
 use serde::{de::DeserializeOwned, Serialize};
 use std::any::Any;
+use std::mem::MaybeUninit;
 use wasp_abi::{codec, pack, unpack, Scalar, MAX_PARAMS, MAX_WASM_PARAMS};
 
 /// One live plugin instance as the generated handle sees it. Implemented by engines.
@@ -86,12 +87,13 @@ enum Segment<'a> {
 }
 
 /// The arguments of one call, as wasm values plus the buffers that must be copied into the
-/// plugin. Lives on the stack: a call with only scalar arguments allocates nothing.
+/// plugin. Lives on the stack and initialises only the slots a call uses: a call with only
+/// scalar arguments allocates nothing and clears nothing.
 pub struct CallArgs<'a> {
-    values: [u64; MAX_WASM_PARAMS],
+    values: [MaybeUninit<u64>; MAX_WASM_PARAMS],
     len: usize,
     // (index in `values` of the buffer's pointer, the bytes)
-    buffers: [(usize, Segment<'a>); MAX_PARAMS],
+    buffers: [MaybeUninit<(usize, Segment<'a>)>; MAX_PARAMS],
     buffer_count: usize,
     scratch: Vec<u8>,
 }
@@ -107,9 +109,9 @@ impl<'a> CallArgs<'a> {
     #[inline]
     pub fn new() -> Self {
         CallArgs {
-            values: [0; MAX_WASM_PARAMS],
+            values: [MaybeUninit::uninit(); MAX_WASM_PARAMS],
             len: 0,
-            buffers: [(0, Segment::Scratch(0, 0)); MAX_PARAMS],
+            buffers: [MaybeUninit::uninit(); MAX_PARAMS],
             buffer_count: 0,
             scratch: Vec::new(),
         }
@@ -121,7 +123,7 @@ impl<'a> CallArgs<'a> {
     /// When more than [`MAX_WASM_PARAMS`] values are pushed, which the macro rules out.
     #[inline]
     pub fn push_scalar<T: Scalar>(&mut self, value: T) {
-        self.values[self.len] = value.into_bits();
+        self.values[self.len] = MaybeUninit::new(value.into_bits());
         self.len += 1;
     }
 
@@ -135,7 +137,11 @@ impl<'a> CallArgs<'a> {
     ///
     /// # Errors
     /// [`Error::Encode`] when the value cannot be encoded.
-    pub fn push_serde<T: Serialize + ?Sized>(&mut self, function: &str, value: &T) -> Result<(), Error> {
+    pub fn push_serde<T: Serialize + ?Sized>(
+        &mut self,
+        function: &str,
+        value: &T,
+    ) -> Result<(), Error> {
         let start = self.scratch.len();
         codec::encode_into(value, &mut self.scratch).map_err(|e| Error::Encode {
             function: function.to_string(),
@@ -147,8 +153,11 @@ impl<'a> CallArgs<'a> {
 
     #[inline]
     fn push_segment(&mut self, segment: Segment<'a>) {
-        self.buffers[self.buffer_count] = (self.len, segment);
+        self.buffers[self.buffer_count] = MaybeUninit::new((self.len, segment));
         self.buffer_count += 1;
+        // The pointer and length are filled in by `place_buffers`; until then they are 0.
+        self.values[self.len] = MaybeUninit::new(0);
+        self.values[self.len + 1] = MaybeUninit::new(0);
         self.len += 2;
     }
 
@@ -156,13 +165,21 @@ impl<'a> CallArgs<'a> {
     /// [`CallArgs::place_buffers`].
     #[inline]
     pub fn values(&self) -> &[u64] {
-        &self.values[..self.len]
+        // SAFETY: the first `len` slots were written by the push methods.
+        unsafe { std::slice::from_raw_parts(self.values.as_ptr().cast::<u64>(), self.len) }
     }
 
     /// Whether any argument travels through memory.
     #[inline]
     pub fn has_buffers(&self) -> bool {
         self.buffer_count > 0
+    }
+
+    #[inline]
+    fn buffer(&self, i: usize) -> (usize, Segment<'a>) {
+        debug_assert!(i < self.buffer_count);
+        // SAFETY: the first `buffer_count` slots were written by `push_segment`.
+        unsafe { self.buffers[i].assume_init() }
     }
 
     /// Total bytes of all buffer arguments, or `None` if they exceed the 4 GiB a wasm32
@@ -176,7 +193,7 @@ impl<'a> CallArgs<'a> {
     }
 
     fn segment(&self, i: usize) -> &[u8] {
-        match self.buffers[i].1 {
+        match self.buffer(i).1 {
             Segment::Borrowed(bytes) => bytes,
             Segment::Scratch(start, end) => &self.scratch[start..end],
         }
@@ -191,14 +208,14 @@ impl<'a> CallArgs<'a> {
     pub fn place_buffers(&mut self, base: u32, block: &mut [u8]) {
         let mut offset = 0usize;
         for i in 0..self.buffer_count {
-            let value_index = self.buffers[i].0;
+            let value_index = self.buffer(i).0;
             let len = {
                 let bytes = self.segment(i);
                 block[offset..offset + bytes.len()].copy_from_slice(bytes);
                 bytes.len()
             };
-            self.values[value_index] = u64::from(base) + offset as u64;
-            self.values[value_index + 1] = len as u64;
+            self.values[value_index] = MaybeUninit::new(u64::from(base) + offset as u64);
+            self.values[value_index + 1] = MaybeUninit::new(len as u64);
             offset += len;
         }
     }
@@ -209,7 +226,11 @@ impl<'a> CallArgs<'a> {
 /// # Errors
 /// [`Error::Decode`] when the bits are not a valid `T`.
 #[inline]
-pub fn lift_scalar<T: Scalar>(backend: &mut dyn Backend, method: usize, bits: u64) -> Result<T, Error> {
+pub fn lift_scalar<T: Scalar>(
+    backend: &mut dyn Backend,
+    method: usize,
+    bits: u64,
+) -> Result<T, Error> {
     match T::from_bits(bits) {
         Some(v) => Ok(v),
         None => Err(backend.decode_failed(
@@ -247,7 +268,11 @@ pub fn lift_string(backend: &mut dyn Backend, method: usize, packed: u64) -> Res
 ///
 /// # Errors
 /// As [`lift_bytes`], and [`Error::Decode`] when the bytes do not decode as `T`.
-pub fn lift_serde<T: DeserializeOwned>(backend: &mut dyn Backend, method: usize, packed: u64) -> Result<T, Error> {
+pub fn lift_serde<T: DeserializeOwned>(
+    backend: &mut dyn Backend,
+    method: usize,
+    packed: u64,
+) -> Result<T, Error> {
     let (ptr, len) = unpack(packed);
     let decoded = codec::decode::<T>(backend.read(method, ptr, len)?);
     match decoded {
@@ -266,7 +291,12 @@ pub fn lift_serde<T: DeserializeOwned>(backend: &mut dyn Backend, method: usize,
 /// # Errors
 /// [`Error::OutOfBounds`] when the range is outside `memory`.
 #[inline]
-pub fn guest_slice<'m>(memory: &'m [u8], function: &str, ptr: u64, len: u64) -> Result<&'m [u8], Error> {
+pub fn guest_slice<'m>(
+    memory: &'m [u8],
+    function: &str,
+    ptr: u64,
+    len: u64,
+) -> Result<&'m [u8], Error> {
     let (p, l) = (ptr as u32, len as u32);
     let start = p as usize;
     match start.checked_add(l as usize) {
@@ -297,7 +327,12 @@ pub fn host_arg_scalar<T: Scalar>(function: &str, bits: u64) -> Result<T, Error>
 /// # Errors
 /// Out-of-bounds or non-UTF-8 bytes.
 #[inline]
-pub fn host_arg_str<'m>(memory: &'m [u8], function: &str, ptr: u64, len: u64) -> Result<&'m str, Error> {
+pub fn host_arg_str<'m>(
+    memory: &'m [u8],
+    function: &str,
+    ptr: u64,
+    len: u64,
+) -> Result<&'m str, Error> {
     std::str::from_utf8(guest_slice(memory, function, ptr, len)?).map_err(|e| Error::Decode {
         function: function.to_string(),
         detail: format!("the string is not UTF-8: {}", e),
@@ -308,7 +343,12 @@ pub fn host_arg_str<'m>(memory: &'m [u8], function: &str, ptr: u64, len: u64) ->
 ///
 /// # Errors
 /// Out-of-bounds bytes, or bytes that do not decode as `T`.
-pub fn host_arg_serde<T: DeserializeOwned>(memory: &[u8], function: &str, ptr: u64, len: u64) -> Result<T, Error> {
+pub fn host_arg_serde<T: DeserializeOwned>(
+    memory: &[u8],
+    function: &str,
+    ptr: u64,
+    len: u64,
+) -> Result<T, Error> {
     codec::decode(guest_slice(memory, function, ptr, len)?).map_err(|e| Error::Decode {
         function: function.to_string(),
         detail: format!("not a valid {}: {}", std::any::type_name::<T>(), e),
@@ -319,7 +359,10 @@ pub fn host_arg_serde<T: DeserializeOwned>(memory: &[u8], function: &str, ptr: u
 ///
 /// # Errors
 /// [`Error::Encode`] when the value cannot be encoded.
-pub fn host_return_serde<T: Serialize + ?Sized>(function: &str, value: &T) -> Result<HostReturn, Error> {
+pub fn host_return_serde<T: Serialize + ?Sized>(
+    function: &str,
+    value: &T,
+) -> Result<HostReturn, Error> {
     codec::encode(value)
         .map(HostReturn::Bytes)
         .map_err(|e| Error::Encode {
@@ -387,7 +430,10 @@ mod tests {
         assert_eq!((v[3], v[4]), (1000 + owned.len() as u64, 3));
         assert_eq!((v[5], v[6], v[7]), (1000 + total as u64, 0, 1));
         assert_eq!(&block[..owned.len()], owned.as_bytes());
-        assert_eq!(codec::decode::<(u8, Option<u16>)>(&block[owned.len()..]).unwrap(), (1, Some(2)));
+        assert_eq!(
+            codec::decode::<(u8, Option<u16>)>(&block[owned.len()..]).unwrap(),
+            (1, Some(2))
+        );
     }
 
     #[test]

@@ -10,7 +10,10 @@ use wasp_host::Instance;
 #[test]
 fn a_plugin_err_is_a_value_not_an_error() {
     let mut t = types_instance();
-    assert_eq!(t.echo_result(Err("expected".into())).unwrap(), Err("expected".to_string()));
+    assert_eq!(
+        t.echo_result(Err("expected".into())).unwrap(),
+        Err("expected".to_string())
+    );
     assert!(!Instance::is_poisoned(&t));
 }
 
@@ -22,10 +25,18 @@ fn a_panic_reaches_the_host_with_message_and_location() {
         wasp::Error::Panic { message, location } => {
             assert_eq!(message, "the plugin gave up: ✗");
             let location = location.as_ref().expect("location");
-            assert!(location.file.ends_with("tests/plugins/types/src/lib.rs"), "{location}");
-            let source = std::fs::read_to_string(repo_path("tests/plugins/types/src/lib.rs")).unwrap();
+            assert!(
+                location.file.ends_with("tests/plugins/types/src/lib.rs"),
+                "{location}"
+            );
+            let source =
+                std::fs::read_to_string(repo_path("tests/plugins/types/src/lib.rs")).unwrap();
             let line = source.lines().nth(location.line as usize - 1).unwrap();
-            assert!(line.contains("panic!"), "line {} is `{line}`", location.line);
+            assert!(
+                line.contains("panic!"),
+                "line {} is `{line}`",
+                location.line
+            );
         }
         other => panic!("expected a panic, got {other:?}"),
     }
@@ -37,7 +48,11 @@ fn a_trap_carries_the_wasm_backtrace_and_poisons_the_instance() {
     let mut t = types_instance();
     let error = t.trap().unwrap_err();
     match &error {
-        wasp::Error::Trap { function, message, backtrace } => {
+        wasp::Error::Trap {
+            function,
+            message,
+            backtrace,
+        } => {
             assert_eq!(function, "trap");
             assert!(message.contains("unreachable"), "{message}");
             // Plugins keep their name section, so frames name the Rust functions.
@@ -72,7 +87,9 @@ fn abort_and_stack_overflow_are_traps_not_host_crashes() {
     let mut t = types_instance();
     assert_eq!(t.recurse(100).unwrap(), 100);
     match t.recurse(u64::MAX).unwrap_err() {
-        wasp::Error::Trap { message, .. } => assert!(message.contains("call stack exhausted"), "{message}"),
+        wasp::Error::Trap { message, .. } => {
+            assert!(message.contains("call stack exhausted"), "{message}")
+        }
         other => panic!("expected a trap, got {other:?}"),
     }
 }
@@ -80,7 +97,9 @@ fn abort_and_stack_overflow_are_traps_not_host_crashes() {
 #[test]
 fn a_new_instance_works_after_another_was_poisoned() {
     let engine = engine();
-    let plugin = engine.load::<dyn types_contract::Types>(repo_path("tests/wasm/types.wasm")).unwrap();
+    let plugin = engine
+        .load::<dyn types_contract::Types>(repo_path("tests/wasm/types.wasm"))
+        .unwrap();
     let mut first = plugin.instantiate(TestHost::default()).unwrap();
     first.trap().unwrap_err();
     let mut second = plugin.instantiate(TestHost::default()).unwrap();
@@ -94,9 +113,15 @@ fn a_plugin_built_against_another_contract_is_refused_at_load() {
         .err()
         .expect("must be refused");
     match error {
-        wasp::Error::ContractMismatch { contract, differences } => {
+        wasp::Error::ContractMismatch {
+            contract,
+            differences,
+        } => {
             assert_eq!(contract, "Greeter");
-            assert_eq!(differences, vec!["the plugin implements `Types`, not `Greeter`"]);
+            assert_eq!(
+                differences,
+                vec!["the plugin implements `Types`, not `Greeter`"]
+            );
         }
         other => panic!("expected a contract mismatch, got {other:?}"),
     }
@@ -125,8 +150,14 @@ fn a_plugin_built_against_a_changed_contract_lists_every_difference() {
 
 #[test]
 fn a_file_that_is_not_webassembly_is_an_error() {
-    let error = engine().load_bytes::<dyn Greeter>(b"definitely not wasm").err().unwrap();
+    let error = engine()
+        .load_bytes::<dyn Greeter>(b"definitely not wasm")
+        .err()
+        .unwrap();
     assert!(matches!(error, wasp::Error::Wasm { .. }), "{error:?}");
-    let error = engine().load::<dyn Greeter>("/no/such/plugin.wasm").err().unwrap();
+    let error = engine()
+        .load::<dyn Greeter>("/no/such/plugin.wasm")
+        .err()
+        .unwrap();
     assert!(matches!(error, wasp::Error::Io { .. }), "{error:?}");
 }

@@ -15,7 +15,9 @@ impl GreeterHost for Host {
 
 #[test]
 fn every_greeter_method_through_the_typed_handle() {
-    let plugin = engine().load::<dyn Greeter>(repo_path("examples/greeter/plugins/greeter-rust.wasm")).unwrap();
+    let plugin = engine()
+        .load::<dyn Greeter>(repo_path("examples/greeter/plugins/greeter-rust.wasm"))
+        .unwrap();
     let mut greeter = plugin.instantiate(Host).unwrap();
     assert_eq!(greeter.hello("Nic".into()).unwrap(), "Hello Nic");
     assert_eq!(greeter.sum(3, 2).unwrap(), 5);
@@ -35,7 +37,11 @@ fn the_example_prints_exactly_the_documented_lines() {
         .current_dir(repo_path(""))
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
         "hello(\"Nic\") = \"Hello Nic\"\n\
@@ -61,13 +67,22 @@ fn raw_calls_by_export_name() {
     let mut raw = plugin.instantiate().unwrap();
     assert_eq!(raw.call::<i32>("sum", (3, 2)).unwrap(), 5);
     assert_eq!(raw.call::<String>("hello", ("Nic",)).unwrap(), "Hello Nic");
-    assert_eq!(raw.call::<Vec<u8>>("hello", (b"x".as_slice(),)).unwrap(), b"Hello x");
+    assert_eq!(
+        raw.call::<Vec<u8>>("hello", (b"x".as_slice(),)).unwrap(),
+        b"Hello x"
+    );
     match raw.call::<i64>("sum", (3, 2)).unwrap_err() {
         wasp::Error::MissingExport { name, detail } => {
             assert_eq!(name, "sum");
-            assert_eq!(detail, "has wasm type (i32, i32) -> i32, the call passes (i32, i32) -> i64");
+            assert_eq!(
+                detail,
+                "has wasm type (i32, i32) -> i32, the call passes (i32, i32) -> i64"
+            );
         }
         other => panic!("{other:?}"),
     }
-    assert!(matches!(raw.call::<()>("nope", ()).unwrap_err(), wasp::Error::MissingExport { .. }));
+    assert!(matches!(
+        raw.call::<()>("nope", ()).unwrap_err(),
+        wasp::Error::MissingExport { .. }
+    ));
 }

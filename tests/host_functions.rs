@@ -38,8 +38,14 @@ fn host_state_is_per_instance_and_readable_by_the_host() {
     a.call_remember(1).unwrap();
     a.call_remember(2).unwrap();
     b.call_remember(3).unwrap();
-    assert_eq!(Instance::host_mut::<TestHost>(&mut a).unwrap().remembered, vec![1, 2]);
-    assert_eq!(Instance::host_mut::<TestHost>(&mut b).unwrap().remembered, vec![3]);
+    assert_eq!(
+        Instance::host_mut::<TestHost>(&mut a).unwrap().remembered,
+        vec![1, 2]
+    );
+    assert_eq!(
+        Instance::host_mut::<TestHost>(&mut b).unwrap().remembered,
+        vec![3]
+    );
     assert!(Instance::host_mut::<String>(&mut a).is_none());
 }
 
@@ -49,7 +55,9 @@ fn a_failing_host_function_fails_the_call_with_its_message() {
     assert_eq!(t.call_div(7, 2).unwrap(), 3);
     let error = t.call_div(1, 0).unwrap_err();
     match &error {
-        wasp::Error::HostFunction { function, message, .. } => {
+        wasp::Error::HostFunction {
+            function, message, ..
+        } => {
             assert_eq!(function, "checked_div");
             assert_eq!(message, "cannot divide 1 by 0");
         }
@@ -57,5 +65,8 @@ fn a_failing_host_function_fails_the_call_with_its_message() {
     }
     // The plugin was interrupted mid-call, so the instance must not be trusted again.
     assert!(Instance::is_poisoned(&t));
-    assert!(matches!(t.call_div(4, 2).unwrap_err(), wasp::Error::Poisoned { .. }));
+    assert!(matches!(
+        t.call_div(4, 2).unwrap_err(),
+        wasp::Error::Poisoned { .. }
+    ));
 }

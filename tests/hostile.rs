@@ -29,8 +29,12 @@ struct Bodies {
 impl Default for Bodies {
     fn default() -> Self {
         Bodies {
-            hello: Some("(i64.or (i64.extend_i32_u (local.get 0)) (i64.shl (i64.extend_i32_u (local.get 1)) (i64.const 32)))"),
-            sum: Some("(func (export \"sum\") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))"),
+            hello: Some(
+                "(i64.or (i64.extend_i32_u (local.get 0)) (i64.shl (i64.extend_i32_u (local.get 1)) (i64.const 32)))",
+            ),
+            sum: Some(
+                "(func (export \"sum\") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))",
+            ),
             alloc: "(i32.const 1024)",
             callback: "(i64.const 0)",
             fail: "(i64.const 0)",
@@ -47,7 +51,10 @@ fn greeter_wat(b: &Bodies) -> String {
         <dyn GreeterHost as HostInterface>::DESCRIPTOR
     );
     let custom = if b.descriptor {
-        format!("(@custom \"wasp-contract\" \"{}\")", descriptor.replace('\n', "\\n"))
+        format!(
+            "(@custom \"wasp-contract\" \"{}\")",
+            descriptor.replace('\n', "\\n")
+        )
     } else {
         String::new()
     };
@@ -98,13 +105,21 @@ fn a_result_pointer_outside_memory_is_an_error() {
         ..Bodies::default()
     });
     match g.hello("x".into()).unwrap_err() {
-        wasp::Error::OutOfBounds { function, ptr, len, memory_size } => {
+        wasp::Error::OutOfBounds {
+            function,
+            ptr,
+            len,
+            memory_size,
+        } => {
             assert_eq!(function, "hello");
             assert_eq!((ptr, len, memory_size), (0x00ff_ff00, 0x200, 65536));
         }
         other => panic!("{other:?}"),
     }
-    assert!(matches!(g.sum(1, 1).unwrap_err(), wasp::Error::Poisoned { .. }));
+    assert!(matches!(
+        g.sum(1, 1).unwrap_err(),
+        wasp::Error::Poisoned { .. }
+    ));
 }
 
 #[test]
@@ -124,7 +139,10 @@ fn invalid_utf8_and_invalid_encodings_are_decode_errors() {
         fail: "(i64.or (i64.const 200) (i64.shl (i64.const 6) (i64.const 32)))",
         ..Bodies::default()
     });
-    assert!(matches!(g.callback().unwrap_err(), wasp::Error::Decode { .. }));
+    assert!(matches!(
+        g.callback().unwrap_err(),
+        wasp::Error::Decode { .. }
+    ));
     let mut g = instance(&Bodies {
         fail: "(i64.or (i64.const 200) (i64.shl (i64.const 6) (i64.const 32)))",
         ..Bodies::default()
@@ -168,7 +186,9 @@ fn a_panic_whose_message_lies_outside_memory_still_reports_a_panic() {
         ..Bodies::default()
     });
     match g.callback().unwrap_err() {
-        wasp::Error::Panic { message, .. } => assert!(message.contains("outside its memory"), "{message}"),
+        wasp::Error::Panic { message, .. } => {
+            assert!(message.contains("outside its memory"), "{message}")
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -179,10 +199,17 @@ fn a_missing_or_mistyped_export_is_refused_at_load() {
         sum: None,
         ..Bodies::default()
     });
-    match engine().load_bytes::<dyn Greeter>(missing.as_bytes()).err().unwrap() {
+    match engine()
+        .load_bytes::<dyn Greeter>(missing.as_bytes())
+        .err()
+        .unwrap()
+    {
         wasp::Error::MissingExport { name, detail } => {
             assert_eq!(name, "sum");
-            assert_eq!(detail, "not exported; expected a function (i32, i32) -> i32");
+            assert_eq!(
+                detail,
+                "not exported; expected a function (i32, i32) -> i32"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -190,10 +217,17 @@ fn a_missing_or_mistyped_export_is_refused_at_load() {
         sum: Some("(func (export \"sum\") (param i64 i64) (result i64) (i64.const 0))"),
         ..Bodies::default()
     });
-    match engine().load_bytes::<dyn Greeter>(mistyped.as_bytes()).err().unwrap() {
+    match engine()
+        .load_bytes::<dyn Greeter>(mistyped.as_bytes())
+        .err()
+        .unwrap()
+    {
         wasp::Error::MissingExport { name, detail } => {
             assert_eq!(name, "sum");
-            assert_eq!(detail, "has wasm type (i64, i64) -> i64, expected (i32, i32) -> i32");
+            assert_eq!(
+                detail,
+                "has wasm type (i64, i64) -> i64, expected (i32, i32) -> i32"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -205,9 +239,16 @@ fn a_module_without_a_descriptor_is_refused_at_load() {
         descriptor: false,
         ..Bodies::default()
     });
-    match engine().load_bytes::<dyn Greeter>(wat.as_bytes()).err().unwrap() {
+    match engine()
+        .load_bytes::<dyn Greeter>(wat.as_bytes())
+        .err()
+        .unwrap()
+    {
         wasp::Error::ContractMismatch { differences, .. } => {
-            assert!(differences[0].starts_with("the plugin carries no contract descriptor"), "{differences:?}")
+            assert!(
+                differences[0].starts_with("the plugin carries no contract descriptor"),
+                "{differences:?}"
+            )
         }
         other => panic!("{other:?}"),
     }
@@ -220,7 +261,11 @@ fn an_import_the_host_does_not_provide_is_refused_at_load() {
         "(import \"env\" \"secret\" (func (param i32))) (import \"GreeterHost\" \"other\" (func)) (memory",
         1,
     );
-    match engine().load_bytes::<dyn Greeter>(wat.as_bytes()).err().unwrap() {
+    match engine()
+        .load_bytes::<dyn Greeter>(wat.as_bytes())
+        .err()
+        .unwrap()
+    {
         wasp::Error::ContractMismatch { differences, .. } => assert_eq!(
             differences,
             vec![
@@ -241,8 +286,14 @@ fn raw_calls_check_pointers_too() {
         (func (export "overflow") (result i64) (i64.const -1)))"#;
     let plugin = engine().load_raw_bytes(wat.as_bytes()).unwrap();
     let mut raw = plugin.instantiate().unwrap();
-    assert!(matches!(raw.call::<String>("oob", ()).unwrap_err(), wasp::Error::OutOfBounds { .. }));
+    assert!(matches!(
+        raw.call::<String>("oob", ()).unwrap_err(),
+        wasp::Error::OutOfBounds { .. }
+    ));
     let mut raw = plugin.instantiate().unwrap();
-    assert!(matches!(raw.call::<Vec<u8>>("overflow", ()).unwrap_err(), wasp::Error::OutOfBounds { .. }));
+    assert!(matches!(
+        raw.call::<Vec<u8>>("overflow", ()).unwrap_err(),
+        wasp::Error::OutOfBounds { .. }
+    ));
     assert!(raw.is_poisoned());
 }

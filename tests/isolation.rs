@@ -26,7 +26,9 @@ fn two_instances_of_one_plugin_share_no_state() {
 
 #[test]
 fn a_hundred_thousand_string_calls_do_not_grow_memory() {
-    let plugin = engine().load::<dyn Greeter>(repo_path("examples/greeter/plugins/greeter-rust.wasm")).unwrap();
+    let plugin = engine()
+        .load::<dyn Greeter>(repo_path("examples/greeter/plugins/greeter-rust.wasm"))
+        .unwrap();
     let mut greeter = plugin.instantiate(Host).unwrap();
     let mut after_warm_up = 0;
     for i in 0..100_000u32 {
@@ -44,7 +46,9 @@ fn a_hundred_thousand_string_calls_do_not_grow_memory() {
 
 #[test]
 fn instances_can_move_between_threads_and_plugins_be_shared() {
-    let plugin = engine().load::<dyn Greeter>(repo_path("examples/greeter/plugins/greeter-rust.wasm")).unwrap();
+    let plugin = engine()
+        .load::<dyn Greeter>(repo_path("examples/greeter/plugins/greeter-rust.wasm"))
+        .unwrap();
     let handles: Vec<_> = (0..4)
         .map(|i| {
             let plugin = plugin.clone();

@@ -53,7 +53,14 @@ fn pointer_sized_integers_are_range_checked_in_the_32_bit_plugin() {
 #[test]
 fn floats_keep_their_bits_including_nan_payloads() {
     let mut t = types_instance();
-    for v in [0.0f32, -0.0, f32::MIN_POSITIVE, f32::MAX, f32::INFINITY, f32::NEG_INFINITY] {
+    for v in [
+        0.0f32,
+        -0.0,
+        f32::MIN_POSITIVE,
+        f32::MAX,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+    ] {
         assert_eq!(t.echo_f32(v).unwrap().to_bits(), v.to_bits());
     }
     let nan = f32::from_bits(0x7fc0_0001);
@@ -70,7 +77,17 @@ fn bools_and_chars_including_edge_code_points() {
     let mut t = types_instance();
     assert!(t.echo_bool(true).unwrap());
     assert!(!t.echo_bool(false).unwrap());
-    for c in ['\0', 'a', 'é', '\u{7ff}', '\u{D7FF}', '\u{E000}', '\u{FFFF}', '🦀', char::MAX] {
+    for c in [
+        '\0',
+        'a',
+        'é',
+        '\u{7ff}',
+        '\u{D7FF}',
+        '\u{E000}',
+        '\u{FFFF}',
+        '🦀',
+        char::MAX,
+    ] {
         assert_eq!(t.echo_char(c).unwrap(), c);
     }
 }
@@ -78,7 +95,15 @@ fn bools_and_chars_including_edge_code_points() {
 #[test]
 fn strings_unicode_and_empty() {
     let mut t = types_instance();
-    for s in ["", "a", "Hello Nic", "naïve café", "日本語テキスト", "🦀🦀🦀", "\0inner\0nul"] {
+    for s in [
+        "",
+        "a",
+        "Hello Nic",
+        "naïve café",
+        "日本語テキスト",
+        "🦀🦀🦀",
+        "\0inner\0nul",
+    ] {
         assert_eq!(t.echo_string(s.to_string()).unwrap(), s);
         assert_eq!(t.str_chars(s).unwrap() as usize, s.chars().count());
     }
@@ -89,7 +114,9 @@ fn byte_buffers_empty_small_and_16_mib() {
     let mut t = types_instance();
     assert_eq!(t.echo_bytes(Vec::new()).unwrap(), Vec::<u8>::new());
     assert_eq!(t.echo_bytes(vec![0, 255, 7]).unwrap(), vec![0, 255, 7]);
-    let big: Vec<u8> = (0..16 * 1024 * 1024).map(|i: u32| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    let big: Vec<u8> = (0..16 * 1024 * 1024)
+        .map(|i: u32| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
     let back = t.echo_bytes(big.clone()).unwrap();
     assert_eq!(back.len(), big.len());
     assert!(back == big, "16 MiB buffer changed on the way");
@@ -100,7 +127,10 @@ fn byte_buffers_empty_small_and_16_mib() {
 #[test]
 fn several_buffer_arguments_in_one_call() {
     let mut t = types_instance();
-    assert_eq!(t.join("a", "ß".into(), b"", b"z".to_vec()).unwrap(), "a|ß||z");
+    assert_eq!(
+        t.join("a", "ß".into(), b"", b"z".to_vec()).unwrap(),
+        "a|ß||z"
+    );
     assert_eq!(t.join("", String::new(), b"", Vec::new()).unwrap(), "|||");
 }
 
@@ -108,12 +138,18 @@ fn several_buffer_arguments_in_one_call() {
 fn option_result_vec_and_tuples() {
     let mut t = types_instance();
     assert_eq!(t.echo_option(None).unwrap(), None);
-    assert_eq!(t.echo_option(Some(String::new())).unwrap(), Some(String::new()));
+    assert_eq!(
+        t.echo_option(Some(String::new())).unwrap(),
+        Some(String::new())
+    );
     assert_eq!(t.echo_option(Some("x".into())).unwrap(), Some("x".into()));
     assert_eq!(t.echo_result(Ok(7)).unwrap(), Ok(7));
     assert_eq!(t.echo_result(Err("no".into())).unwrap(), Err("no".into()));
     assert_eq!(t.echo_vec(vec![]).unwrap(), Vec::<i64>::new());
-    assert_eq!(t.echo_vec(vec![i64::MIN, 0, i64::MAX]).unwrap(), vec![i64::MIN, 0, i64::MAX]);
+    assert_eq!(
+        t.echo_vec(vec![i64::MIN, 0, i64::MAX]).unwrap(),
+        vec![i64::MIN, 0, i64::MAX]
+    );
     let tuple = (255u8, "tuple ✓".to_string(), true);
     assert_eq!(t.echo_tuple(tuple.clone()).unwrap(), tuple);
 }
@@ -138,7 +174,9 @@ fn nested_structs_and_every_enum_variant() {
 fn scalars_bytes_and_structs_mixed_in_one_call() {
     let mut t = types_instance();
     let record = sample_record();
-    let out = t.mixed(9, "borrowed", record.clone(), &[1, 2, 3], '∑').unwrap();
+    let out = t
+        .mixed(9, "borrowed", record.clone(), &[1, 2, 3], '∑')
+        .unwrap();
     assert_eq!(out, (9, "borrowed".to_string(), record, vec![1, 2, 3], '∑'));
 }
 

@@ -15,8 +15,13 @@ impl GreeterHost for Host {
 }
 
 fn main() {
-    let default_plugin = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/greeter/plugins/greeter-rust.wasm");
-    let path = std::env::args().nth(1).unwrap_or_else(|| default_plugin.to_string());
+    let default_plugin = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/greeter/plugins/greeter-rust.wasm"
+    );
+    let path = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| default_plugin.to_string());
     if let Err(error) = run(&path) {
         eprintln!("error: {error}");
         std::process::exit(1);
@@ -24,7 +29,6 @@ fn main() {
 }
 
 fn run(path: &str) -> Result<(), wasp::Error> {
-
     let engine = wasp_host::Engine::new()?;
     let plugin = engine.load::<dyn Greeter>(path)?;
     let mut greeter = plugin.instantiate(Host)?;

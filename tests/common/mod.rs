@@ -8,7 +8,9 @@ use types_contract::{Record, Shape, TypesHost};
 use wasp::{HostError, HostResult};
 
 pub fn repo_path(relative: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(relative)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(relative)
 }
 
 pub fn engine() -> wasp_host::Engine {
@@ -32,7 +34,8 @@ impl TypesHost for TestHost {
     }
 
     fn checked_div(&mut self, a: i64, b: i64) -> HostResult<i64> {
-        a.checked_div(b).ok_or_else(|| HostError::new(format!("cannot divide {a} by {b}")))
+        a.checked_div(b)
+            .ok_or_else(|| HostError::new(format!("cannot divide {a} by {b}")))
     }
 
     fn remember(&mut self, value: u32) {
@@ -48,7 +51,9 @@ pub fn types_instance() -> wasp_host::Instance<dyn types_contract::Types> {
     let plugin = engine()
         .load::<dyn types_contract::Types>(repo_path("tests/wasm/types.wasm"))
         .expect("load types plugin");
-    plugin.instantiate(TestHost::default()).expect("instantiate")
+    plugin
+        .instantiate(TestHost::default())
+        .expect("instantiate")
 }
 
 pub fn sample_record() -> Record {

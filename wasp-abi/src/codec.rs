@@ -83,9 +83,30 @@ mod tests {
     fn round_trip_and_trailing_bytes_are_rejected() {
         let value: (Option<u32>, Result<String, i8>) = (Some(7), Err(-3));
         let mut bytes = encode(&value).unwrap();
-        assert_eq!(decode::<(Option<u32>, Result<String, i8>)>(&bytes).unwrap(), value);
+        assert_eq!(
+            decode::<(Option<u32>, Result<String, i8>)>(&bytes).unwrap(),
+            value
+        );
         bytes.push(0);
         assert!(decode::<(Option<u32>, Result<String, i8>)>(&bytes).is_err());
+    }
+
+    // The examples docs/ABI.md gives, byte for byte.
+    #[test]
+    fn encodings_documented_in_the_abi() {
+        let err: Result<(), String> = Err("Ooops".into());
+        assert_eq!(
+            encode(&err).unwrap(),
+            [0x01, 0x05, b'O', b'o', b'o', b'p', b's']
+        );
+        assert_eq!(encode(&Ok::<(), String>(())).unwrap(), [0x00]);
+        assert_eq!(encode(&Some(300u16)).unwrap(), [0x01, 0xac, 0x02]);
+        assert_eq!(encode(&-2i32).unwrap(), [0x03]);
+        assert_eq!(encode(&'é').unwrap(), [0x02, 0xc3, 0xa9]);
+        assert_eq!(
+            encode(&(true, 1.0f32)).unwrap(),
+            [0x01, 0x00, 0x00, 0x80, 0x3f]
+        );
     }
 
     #[test]

@@ -82,7 +82,11 @@ impl ScalarType {
 
     /// The Rust name of the type.
     pub fn name(self) -> &'static str {
-        SCALARS.iter().find(|s| s.0 == self).map(|s| s.1).unwrap_or("?")
+        SCALARS
+            .iter()
+            .find(|s| s.0 == self)
+            .map(|s| s.1)
+            .unwrap_or("?")
     }
 
     /// The wasm value type it travels as.
@@ -227,7 +231,10 @@ impl Contract {
         let mut all = parse_section(text.as_bytes())?;
         match all.len() {
             1 => Ok(all.remove(0)),
-            n => Err(DescriptorError::new(0, format!("expected one contract, found {}", n))),
+            n => Err(DescriptorError::new(
+                0,
+                format!("expected one contract, found {}", n),
+            )),
         }
     }
 
@@ -257,7 +264,11 @@ impl fmt::Display for DescriptorError {
         if self.line == 0 {
             write!(f, "contract descriptor: {}", self.message)
         } else {
-            write!(f, "contract descriptor line {}: {}", self.line, self.message)
+            write!(
+                f,
+                "contract descriptor line {}: {}",
+                self.line, self.message
+            )
         }
     }
 }
@@ -328,7 +339,10 @@ pub fn parse_section(bytes: &[u8]) -> Result<Vec<Contract>, DescriptorError> {
     }
     for c in &contracts {
         if c.name.is_empty() {
-            return Err(DescriptorError::new(0, "a descriptor has no `contract` line".to_string()));
+            return Err(DescriptorError::new(
+                0,
+                "a descriptor has no `contract` line".to_string(),
+            ));
         }
     }
     Ok(contracts)
@@ -336,7 +350,9 @@ pub fn parse_section(bytes: &[u8]) -> Result<Vec<Contract>, DescriptorError> {
 
 fn check_ident(s: &str) -> Result<(), String> {
     let mut chars = s.chars();
-    let first_ok = chars.next().map_or(false, |c| c.is_alphabetic() || c == '_');
+    let first_ok = chars
+        .next()
+        .map_or(false, |c| c.is_alphabetic() || c == '_');
     if first_ok && chars.all(|c| c.is_alphanumeric() || c == '_') {
         Ok(())
     } else {
@@ -345,10 +361,13 @@ fn check_ident(s: &str) -> Result<(), String> {
 }
 
 fn parse_function(s: &str) -> Result<Function, String> {
-    let open = s.find('(').ok_or_else(|| format!("expected `name(...)` in `{}`", s))?;
+    let open = s
+        .find('(')
+        .ok_or_else(|| format!("expected `name(...)` in `{}`", s))?;
     let name = s[..open].trim();
     check_ident(name)?;
-    let close = matching_paren(s, open).ok_or_else(|| format!("unbalanced parentheses in `{}`", s))?;
+    let close =
+        matching_paren(s, open).ok_or_else(|| format!("unbalanced parentheses in `{}`", s))?;
     let params = split_top_level(&s[open + 1..close])
         .into_iter()
         .map(parse_type)
@@ -359,7 +378,10 @@ fn parse_function(s: &str) -> Result<Function, String> {
     } else if let Some(r) = tail.strip_prefix("->") {
         Some(parse_type(r.trim())?)
     } else {
-        return Err(format!("expected `-> type` after the parameters, found `{}`", tail));
+        return Err(format!(
+            "expected `-> type` after the parameters, found `{}`",
+            tail
+        ));
     };
     Ok(Function {
         name: name.to_string(),
@@ -418,7 +440,9 @@ fn parse_type(s: &str) -> Result<WireType, String> {
     }
     if let Some(inner) = s.strip_prefix("serde(").and_then(|r| r.strip_suffix(')')) {
         if !inner.is_empty() {
-            return Ok(WireType::Serde(inner.chars().filter(|c| !c.is_whitespace()).collect()));
+            return Ok(WireType::Serde(
+                inner.chars().filter(|c| !c.is_whitespace()).collect(),
+            ));
         }
     }
     Err(format!("unknown type `{}`", s))
@@ -509,10 +533,7 @@ fn compare_functions(kind: &str, host: &[Function], plugin: &[Function], out: &m
     }
     for p in plugin {
         if !host.iter().any(|h| h.name == p.name) {
-            out.push(format!(
-                "{} {}: exists in the plugin only",
-                kind, p.name
-            ));
+            out.push(format!("{} {}: exists in the plugin only", kind, p.name));
         }
     }
 }

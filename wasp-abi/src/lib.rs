@@ -65,7 +65,13 @@ mod tests {
 
     #[test]
     fn pack_round_trips_extremes() {
-        for &(p, l) in &[(0, 0), (1, 2), (u32::MAX, 0), (0, u32::MAX), (u32::MAX, u32::MAX)] {
+        for &(p, l) in &[
+            (0, 0),
+            (1, 2),
+            (u32::MAX, 0),
+            (0, u32::MAX),
+            (u32::MAX, u32::MAX),
+        ] {
             assert_eq!(unpack(pack(p, l)), (p, l));
         }
     }

@@ -316,7 +316,12 @@ mod tests {
     #[test]
     fn nan_bits_survive() {
         let nan = f32::from_bits(0x7fc0_1234);
-        assert_eq!(<f32 as Scalar>::from_bits(nan.into_bits()).unwrap().to_bits(), 0x7fc0_1234);
+        assert_eq!(
+            <f32 as Scalar>::from_bits(nan.into_bits())
+                .unwrap()
+                .to_bits(),
+            0x7fc0_1234
+        );
     }
 
     #[test]

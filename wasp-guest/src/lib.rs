@@ -61,7 +61,9 @@ pub extern "C" fn wasp_alloc(len: i32) -> i32 {
     // SAFETY: non-zero size, alignment 1.
     let ptr = unsafe { alloc(Layout::from_size_align_unchecked(len as usize, 1)) };
     if ptr.is_null() {
-        std::alloc::handle_alloc_error(Layout::from_size_align(len as usize, 1).unwrap_or(Layout::new::<u8>()));
+        std::alloc::handle_alloc_error(
+            Layout::from_size_align(len as usize, 1).unwrap_or(Layout::new::<u8>()),
+        );
     }
     ptr as usize as i32
 }
@@ -234,7 +236,11 @@ pub fn return_string(s: String) -> i64 {
 pub fn return_serde<T: Serialize>(value: &T) -> i64 {
     match codec::encode(value) {
         Ok(bytes) => return_bytes(bytes),
-        Err(e) => panic!("wasp: result of type {} does not encode: {}", std::any::type_name::<T>(), e),
+        Err(e) => panic!(
+            "wasp: result of type {} does not encode: {}",
+            std::any::type_name::<T>(),
+            e
+        ),
     }
 }
 
@@ -248,7 +254,11 @@ pub fn return_serde<T: Serialize>(value: &T) -> i64 {
 pub fn encode_arg<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
     match codec::encode(value) {
         Ok(bytes) => bytes,
-        Err(e) => panic!("wasp: argument of type {} does not encode: {}", std::any::type_name::<T>(), e),
+        Err(e) => panic!(
+            "wasp: argument of type {} does not encode: {}",
+            std::any::type_name::<T>(),
+            e
+        ),
     }
 }
 

@@ -86,7 +86,9 @@ impl Core {
     }
 
     pub(crate) fn instance_export(&mut self, export: &wasmtime::ModuleExport) -> Option<Func> {
-        self.instance.get_module_export(&mut self.store, export)?.into_func()
+        self.instance
+            .get_module_export(&mut self.store, export)?
+            .into_func()
     }
 
     pub(crate) fn memory_size(&self) -> usize {
@@ -98,7 +100,9 @@ impl Backend for Core {
     #[inline]
     fn call(&mut self, method: usize, args: &mut CallArgs<'_>) -> Result<u64, Error> {
         if let Some(cause) = &self.poisoned {
-            return Err(Error::Poisoned { cause: cause.clone() });
+            return Err(Error::Poisoned {
+                cause: cause.clone(),
+            });
         }
         let Some(&export) = self.exports.get(method) else {
             return Err(Error::MissingExport {
@@ -114,7 +118,11 @@ impl Backend for Core {
             // The generated handle and the verified export disagree: a bug, not a plugin fault.
             return Err(Error::Encode {
                 function: self.names[method].clone(),
-                detail: format!("{} wasm arguments given, the export takes {}", values.len(), export.params),
+                detail: format!(
+                    "{} wasm arguments given, the export takes {}",
+                    values.len(),
+                    export.params
+                ),
             });
         }
         let mut raw = [MaybeUninit::<ValRaw>::uninit(); MAX_WASM_PARAMS];
@@ -147,7 +155,9 @@ impl Backend for Core {
     #[inline]
     fn read(&mut self, method: usize, ptr: u32, len: u32) -> Result<&[u8], Error> {
         let size = self.memory_size();
-        let in_bounds = (ptr as usize).checked_add(len as usize).is_some_and(|end| end <= size);
+        let in_bounds = (ptr as usize)
+            .checked_add(len as usize)
+            .is_some_and(|end| end <= size);
         if !in_bounds {
             let error = Error::OutOfBounds {
                 function: self.names.get(method).cloned().unwrap_or_default(),
@@ -158,7 +168,9 @@ impl Backend for Core {
             return Err(self.fail(error));
         }
         match self.memory {
-            Some(memory) => Ok(&memory.data(&self.store)[ptr as usize..ptr as usize + len as usize]),
+            Some(memory) => {
+                Ok(&memory.data(&self.store)[ptr as usize..ptr as usize + len as usize])
+            }
             None => Ok(&[]),
         }
     }
@@ -198,7 +210,10 @@ impl<C: ?Sized + Contract> Instance<C> {
     }
 
     fn core(this: &Self) -> Option<&Core> {
-        this.handle.backend_ref().as_any_ref().downcast_ref::<Core>()
+        this.handle
+            .backend_ref()
+            .as_any_ref()
+            .downcast_ref::<Core>()
     }
 
     fn core_mut(this: &mut Self) -> Option<&mut Core> {
@@ -207,7 +222,12 @@ impl<C: ?Sized + Contract> Instance<C> {
 
     /// The host value given to `instantiate`, if it is an `H`.
     pub fn host_mut<H: 'static>(this: &mut Self) -> Option<&mut H> {
-        Instance::core_mut(this)?.store.data_mut().host.host().downcast_mut::<H>()
+        Instance::core_mut(this)?
+            .store
+            .data_mut()
+            .host
+            .host()
+            .downcast_mut::<H>()
     }
 
     /// Whether an earlier failure poisoned the instance (see [`wasp::Error::Poisoned`]).

@@ -4,10 +4,10 @@
 use crate::wasm::func_type;
 use std::mem::MaybeUninit;
 use wasmtime::{Caller, Linker, Memory, Module, TypedFunc, ValRaw};
-use wasp::__private::{guest_slice, HostDispatch, HostReturn};
+use wasp::__private::{HostDispatch, HostReturn, guest_slice};
 use wasp::{Error, Location};
 use wasp_abi::descriptor::HostInterface;
-use wasp_abi::{pack, ValType, MAX_WASM_PARAMS, PANIC_IMPORT, RUNTIME_MODULE};
+use wasp_abi::{MAX_WASM_PARAMS, PANIC_IMPORT, RUNTIME_MODULE, ValType, pack};
 
 /// The per-instance state inside a wasmtime store.
 pub(crate) struct StoreData {
@@ -25,9 +25,13 @@ pub(crate) const WASI_MODULE: &str = "wasi_snapshot_preview1";
 const MAX_PANIC_TEXT: u32 = 64 * 1024;
 
 /// A linker with WASI, the wasp runtime imports, and (if any) the contract's host functions.
-pub(crate) fn linker(engine: &wasmtime::Engine, host: Option<&HostInterface>) -> Result<Linker<StoreData>, Error> {
+pub(crate) fn linker(
+    engine: &wasmtime::Engine,
+    host: Option<&HostInterface>,
+) -> Result<Linker<StoreData>, Error> {
     let mut linker = Linker::new(engine);
-    wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |d: &mut StoreData| &mut d.wasi).map_err(wasm_error)?;
+    wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |d: &mut StoreData| &mut d.wasi)
+        .map_err(wasm_error)?;
     linker
         .func_wrap(
             RUNTIME_MODULE,
@@ -42,11 +46,20 @@ pub(crate) fn linker(engine: &wasmtime::Engine, host: Option<&HostInterface>) ->
              -> wasmtime::Result<()> {
                 let text = |caller: &mut Caller<'_, StoreData>, ptr: i32, len: i32| -> String {
                     let memory = caller.data().memory;
-                    let Some(memory) = memory else { return String::new() };
+                    let Some(memory) = memory else {
+                        return String::new();
+                    };
                     let len = (len as u32).min(MAX_PANIC_TEXT);
-                    match guest_slice(memory.data(&*caller), "panic", ptr as u32 as u64, u64::from(len)) {
+                    match guest_slice(
+                        memory.data(&*caller),
+                        "panic",
+                        ptr as u32 as u64,
+                        u64::from(len),
+                    ) {
                         Ok(bytes) => String::from_utf8_lossy(bytes).into_owned(),
-                        Err(_) => "<the plugin's panic message lies outside its memory>".to_string(),
+                        Err(_) => {
+                            "<the plugin's panic message lies outside its memory>".to_string()
+                        }
                     }
                 };
                 let message = text(&mut caller, msg_ptr, msg_len);
@@ -71,7 +84,8 @@ pub(crate) fn linker(engine: &wasmtime::Engine, host: Option<&HostInterface>) ->
             };
             // SAFETY: `call_host` reads exactly `params` (the types given in `ty`) and writes
             // at most one result of the type given in `ty`.
-            unsafe { linker.func_new_unchecked(&host.module, &function.name, ty, call) }.map_err(wasm_error)?;
+            unsafe { linker.func_new_unchecked(&host.module, &function.name, ty, call) }
+                .map_err(wasm_error)?;
         }
     }
     Ok(linker)
@@ -98,11 +112,16 @@ fn call_host(
     let Some(memory) = caller.data().memory else {
         return Err(wasmtime::Error::new(Error::MissingExport {
             name: wasp_abi::MEMORY_EXPORT.to_string(),
-            detail: format!("host function `{name}` was called before the plugin's memory was known"),
+            detail: format!(
+                "host function `{name}` was called before the plugin's memory was known"
+            ),
         }));
     };
     let (bytes, data) = memory.data_and_store_mut(&mut caller);
-    let returned = data.host.call(index, bytes, &args[..params.len()]).map_err(wasmtime::Error::new)?;
+    let returned = data
+        .host
+        .call(index, bytes, &args[..params.len()])
+        .map_err(wasmtime::Error::new)?;
     let result = match returned {
         HostReturn::Unit => return Ok(()),
         HostReturn::Value(bits) => bits,
@@ -116,20 +135,29 @@ fn call_host(
 
 /// Copies a host function's buffer result into a fresh block from the plugin's
 /// `wasp_alloc`, and returns the packed pointer and length. Empty results need no block.
-fn copy_into_guest(caller: &mut Caller<'_, StoreData>, function: &str, bytes: &[u8]) -> wasmtime::Result<u64> {
+fn copy_into_guest(
+    caller: &mut Caller<'_, StoreData>,
+    function: &str,
+    bytes: &[u8],
+) -> wasmtime::Result<u64> {
     if bytes.is_empty() {
         return Ok(pack(0, 0));
     }
     let len = u32::try_from(bytes.len()).map_err(|_| {
         wasmtime::Error::new(Error::Encode {
             function: function.to_string(),
-            detail: format!("the result is {} bytes; a plugin addresses at most 4 GiB", bytes.len()),
+            detail: format!(
+                "the result is {} bytes; a plugin addresses at most 4 GiB",
+                bytes.len()
+            ),
         })
     })?;
     let (Some(alloc), Some(memory)) = (caller.data().alloc.clone(), caller.data().memory) else {
         return Err(wasmtime::Error::new(Error::MissingExport {
             name: wasp_abi::ALLOC_EXPORT.to_string(),
-            detail: format!("host function `{function}` returns bytes, so the plugin must export it"),
+            detail: format!(
+                "host function `{function}` returns bytes, so the plugin must export it"
+            ),
         }));
     };
     let ptr = alloc.call(&mut *caller, len as i32)? as u32;
@@ -216,7 +244,9 @@ pub(crate) fn call_error(function: &str, e: wasmtime::Error) -> Error {
             status: exit.0,
         };
     }
-    let backtrace = e.downcast_ref::<wasmtime::WasmBacktrace>().map(|bt| bt.to_string());
+    let backtrace = e
+        .downcast_ref::<wasmtime::WasmBacktrace>()
+        .map(|bt| bt.to_string());
     let message = match e.downcast_ref::<wasmtime::Trap>() {
         Some(trap) => trap.to_string(),
         None => format!("{e:#}"),

@@ -56,7 +56,10 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8]) -> Result<(Module, Vec<u8>)
     Ok((module, binary))
 }
 
-pub(crate) fn load<C: ?Sized + Contract>(engine: &Engine, bytes: &[u8]) -> Result<Plugin<C>, Error> {
+pub(crate) fn load<C: ?Sized + Contract>(
+    engine: &Engine,
+    bytes: &[u8],
+) -> Result<Plugin<C>, Error> {
     let (module, bytes) = compile(engine, bytes)?;
     let expected = host_descriptor::<C>()?;
     let declared = plugin_descriptor(&bytes, C::NAME)?;
@@ -86,22 +89,36 @@ pub(crate) fn load<C: ?Sized + Contract>(engine: &Engine, bytes: &[u8]) -> Resul
             has_result: !results.is_empty(),
         });
     }
-    let needs_buffers = expected.methods.iter().any(|m| m.params.iter().any(|p| p.is_buffer()))
+    let needs_buffers = expected
+        .methods
+        .iter()
+        .any(|m| m.params.iter().any(|p| p.is_buffer()))
         || expected.host.as_ref().is_some_and(|h| {
             h.functions
                 .iter()
                 .any(|f| f.result.as_ref().is_some_and(|r| r.is_buffer()))
         });
     let needs_memory = needs_buffers
-        || expected.methods.iter().any(|m| m.result.as_ref().is_some_and(|r| r.is_buffer()))
-        || expected.host.as_ref().is_some_and(|h| !h.functions.is_empty());
+        || expected
+            .methods
+            .iter()
+            .any(|m| m.result.as_ref().is_some_and(|r| r.is_buffer()))
+        || expected
+            .host
+            .as_ref()
+            .is_some_and(|h| !h.functions.is_empty());
     let memory = if needs_memory {
         Some(require_memory(&module)?)
     } else {
         optional_memory(&module)
     };
     let alloc = if needs_buffers {
-        Some(require_func(&module, ALLOC_EXPORT, &[ValType::I32], &[ValType::I32])?)
+        Some(require_func(
+            &module,
+            ALLOC_EXPORT,
+            &[ValType::I32],
+            &[ValType::I32],
+        )?)
     } else {
         optional_alloc(&module)
     };
@@ -131,9 +148,16 @@ pub(crate) fn load<C: ?Sized + Contract>(engine: &Engine, bytes: &[u8]) -> Resul
 
 /// The contract as the host's side of it describes it.
 fn host_descriptor<C: ?Sized + Contract>() -> Result<Descriptor, Error> {
-    let text = format!("{}{}", C::DESCRIPTOR, <C::Host as HostInterface>::DESCRIPTOR);
+    let text = format!(
+        "{}{}",
+        C::DESCRIPTOR,
+        <C::Host as HostInterface>::DESCRIPTOR
+    );
     Descriptor::parse(&text).map_err(|e| Error::Wasm {
-        message: format!("the host's own contract `{}` has an invalid descriptor: {e}", C::NAME),
+        message: format!(
+            "the host's own contract `{}` has an invalid descriptor: {e}",
+            C::NAME
+        ),
     })
 }
 
@@ -150,13 +174,18 @@ fn plugin_descriptor(bytes: &[u8], name: &str) -> Result<Descriptor, Error> {
              Rust plugins get one from `export_...!`, other languages add it as docs/ABI.md describes"
         )));
     }
-    let all = descriptor::parse_section(&section).map_err(|e| mismatch(format!("the plugin's {e}")))?;
+    let all =
+        descriptor::parse_section(&section).map_err(|e| mismatch(format!("the plugin's {e}")))?;
     let names: Vec<&str> = all.iter().map(|c| c.name.as_str()).collect();
     match all.iter().find(|c| c.name == name) {
         Some(found) => Ok(found.clone()),
         None => Err(mismatch(format!(
             "the plugin implements {}, not `{name}`",
-            names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ))),
     }
 }
@@ -184,7 +213,11 @@ pub(crate) fn require_func(
                 describe_func_type(ty)
             )));
         }
-        None => return Err(missing(format!("is not a function; expected a function {expected}"))),
+        None => {
+            return Err(missing(format!(
+                "is not a function; expected a function {expected}"
+            )));
+        }
     }
     module
         .get_export_index(name)
@@ -207,10 +240,12 @@ fn require_memory(module: &Module) -> Result<ModuleExport, Error> {
             });
         }
     }
-    module.get_export_index(MEMORY_EXPORT).ok_or_else(|| Error::MissingExport {
-        name: MEMORY_EXPORT.to_string(),
-        detail: "cannot be resolved".to_string(),
-    })
+    module
+        .get_export_index(MEMORY_EXPORT)
+        .ok_or_else(|| Error::MissingExport {
+            name: MEMORY_EXPORT.to_string(),
+            detail: "cannot be resolved".to_string(),
+        })
 }
 
 pub(crate) fn optional_memory(module: &Module) -> Option<ModuleExport> {
@@ -268,7 +303,10 @@ pub(crate) fn instantiate_core(
     store.data_mut().memory = memory;
     store.data_mut().alloc = alloc.clone();
     if let Some(index) = &compiled.initialize {
-        if let Some(init) = instance.get_module_export(&mut store, index).and_then(|e| e.into_func()) {
+        if let Some(init) = instance
+            .get_module_export(&mut store, index)
+            .and_then(|e| e.into_func())
+        {
             init.call(&mut store, &[], &mut [])
                 .map_err(|e| call_error(INITIALIZE_EXPORT, e))?;
         }

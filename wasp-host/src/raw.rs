@@ -3,7 +3,9 @@
 use crate::engine::Engine;
 use crate::instance::{Core, Export};
 use crate::linking::{self, wasm_error};
-use crate::plugin::{Compiled, compile, initialize_export, instantiate_core, optional_alloc, optional_memory};
+use crate::plugin::{
+    Compiled, compile, initialize_export, instantiate_core, optional_alloc, optional_memory,
+};
 use crate::wasm::{describe_func_type, describe_wasm, func_type_is};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -105,7 +107,12 @@ impl RawInstance {
         self.core.memory_size()
     }
 
-    fn resolve(&mut self, name: &str, args: &impl RawArgs, result: Option<ValType>) -> Result<usize, Error> {
+    fn resolve(
+        &mut self,
+        name: &str,
+        args: &impl RawArgs,
+        result: Option<ValType>,
+    ) -> Result<usize, Error> {
         let mut params = Vec::new();
         args.val_types(&mut params);
         let results: Vec<ValType> = result.into_iter().collect();
@@ -175,7 +182,9 @@ macro_rules! scalar_raw_arg {
         }
     )*};
 }
-scalar_raw_arg!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64, bool, char);
+scalar_raw_arg!(
+    i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64, bool, char
+);
 
 macro_rules! bytes_raw_arg {
     ($($t:ty),*) => {$(
@@ -255,7 +264,9 @@ macro_rules! scalar_raw_result {
         }
     )*};
 }
-scalar_raw_result!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64, bool, char);
+scalar_raw_result!(
+    i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64, bool, char
+);
 
 impl RawResult for String {
     fn val_type() -> Option<ValType> {

@@ -14,8 +14,15 @@ pub(crate) fn custom_section(bytes: &[u8], name: &str) -> Vec<u8> {
     while at < bytes.len() {
         let id = bytes[at];
         at += 1;
-        let Some((size, next)) = leb_u32(bytes, at) else { break };
-        let Some(end) = next.checked_add(size as usize).filter(|&e| e <= bytes.len()) else { break };
+        let Some((size, next)) = leb_u32(bytes, at) else {
+            break;
+        };
+        let Some(end) = next
+            .checked_add(size as usize)
+            .filter(|&e| e <= bytes.len())
+        else {
+            break;
+        };
         if id == 0 {
             if let Some((name_len, name_at)) = leb_u32(bytes, next) {
                 let name_end = name_at.saturating_add(name_len as usize);
@@ -51,7 +58,11 @@ pub(crate) fn to_wasmtime(v: ValType) -> wasmtime::ValType {
     }
 }
 
-pub(crate) fn func_type(engine: &wasmtime::Engine, params: &[ValType], results: &[ValType]) -> wasmtime::FuncType {
+pub(crate) fn func_type(
+    engine: &wasmtime::Engine,
+    params: &[ValType],
+    results: &[ValType],
+) -> wasmtime::FuncType {
     wasmtime::FuncType::new(
         engine,
         params.iter().copied().map(to_wasmtime),
@@ -83,7 +94,11 @@ pub(crate) fn describe_func_type(ty: &wasmtime::FuncType) -> String {
 }
 
 /// Whether a wasmtime function type is exactly `params -> results`.
-pub(crate) fn func_type_is(ty: &wasmtime::FuncType, params: &[ValType], results: &[ValType]) -> bool {
+pub(crate) fn func_type_is(
+    ty: &wasmtime::FuncType,
+    params: &[ValType],
+    results: &[ValType],
+) -> bool {
     fn same(a: impl ExactSizeIterator<Item = wasmtime::ValType>, b: &[ValType]) -> bool {
         a.len() == b.len()
             && a.zip(b).all(|(x, &y)| match (x, y) {

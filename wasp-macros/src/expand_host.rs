@@ -28,7 +28,11 @@ pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
     let host_part: String = full.lines().skip(2).map(|l| format!("{}\n", l)).collect();
     let host_part = LitStr::new(&host_part, Span::call_site());
 
-    let arms = model.methods.iter().enumerate().map(|(index, m)| dispatch_arm(index, m));
+    let arms = model
+        .methods
+        .iter()
+        .enumerate()
+        .map(|(index, m)| dispatch_arm(index, m));
     let imports = model.methods.iter().map(|m| guest_import(m, &module_name));
     let compile_errors = errors.into_compile_errors();
     let module_doc = format!(
@@ -87,7 +91,11 @@ pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
 fn dispatch_arm(index: usize, m: &Method) -> TokenStream {
     let ident = &m.ident;
     let name = LitStr::new(&ident.to_string(), ident.span());
-    let wasm_count: usize = m.params.iter().map(|p| p.kind.wasm_param_types().len()).sum();
+    let wasm_count: usize = m
+        .params
+        .iter()
+        .map(|p| p.kind.wasm_param_types().len())
+        .sum();
     let mut at = 0usize;
     let mut lifts = Vec::new();
     let mut arg_idents = Vec::new();
@@ -98,12 +106,18 @@ fn dispatch_arm(index: usize, m: &Method) -> TokenStream {
                 let st = scalar_tokens(s);
                 quote!(::wasp::__private::host_arg_scalar::<#st>(#name, args[#at])?)
             }
-            Kind::Str => quote!(::wasp::__private::host_arg_str(memory, #name, args[#at], args[#at + 1])?),
+            Kind::Str => {
+                quote!(::wasp::__private::host_arg_str(memory, #name, args[#at], args[#at + 1])?)
+            }
             Kind::String => quote!(::std::string::String::from(
                 ::wasp::__private::host_arg_str(memory, #name, args[#at], args[#at + 1])?
             )),
-            Kind::ByteSlice => quote!(::wasp::__private::guest_slice(memory, #name, args[#at], args[#at + 1])?),
-            Kind::Bytes => quote!(::wasp::__private::guest_slice(memory, #name, args[#at], args[#at + 1])?.to_vec()),
+            Kind::ByteSlice => {
+                quote!(::wasp::__private::guest_slice(memory, #name, args[#at], args[#at + 1])?)
+            }
+            Kind::Bytes => {
+                quote!(::wasp::__private::guest_slice(memory, #name, args[#at], args[#at + 1])?.to_vec())
+            }
             Kind::Serde => {
                 let ty = &p.ty;
                 quote!(::wasp::__private::host_arg_serde::<#ty>(memory, #name, args[#at], args[#at + 1])?)
@@ -120,14 +134,19 @@ fn dispatch_arm(index: usize, m: &Method) -> TokenStream {
         call
     };
     let ret = match &m.ret {
-        None => quote!({ let () = __r; ::wasp::__private::HostReturn::Unit }),
+        None => quote!({
+            let () = __r;
+            ::wasp::__private::HostReturn::Unit
+        }),
         Some(r) => match r.kind {
             Kind::Scalar(s) => {
                 let st = scalar_tokens(s);
                 quote!(::wasp::__private::HostReturn::Value(<#st as ::wasp::__private::Scalar>::into_bits(__r)))
             }
             Kind::String | Kind::Str => {
-                quote!(::wasp::__private::HostReturn::Bytes(::std::string::String::into_bytes(__r)))
+                quote!(::wasp::__private::HostReturn::Bytes(
+                    ::std::string::String::into_bytes(__r)
+                ))
             }
             Kind::Bytes | Kind::ByteSlice => quote!(::wasp::__private::HostReturn::Bytes(__r)),
             Kind::Serde => quote!(::wasp::__private::host_return_serde(#name, &__r)?),
@@ -194,7 +213,8 @@ fn guest_import(m: &Method, module_name: &LitStr) -> TokenStream {
                 extern_params.push(quote!(#w: i32));
                 extern_params.push(quote!(#w1: i32));
                 let b = format_ident!("__b{}", i);
-                prepare.push(quote!(let #b: &[u8] = ::core::convert::AsRef::<[u8]>::as_ref(&#ident);));
+                prepare
+                    .push(quote!(let #b: &[u8] = ::core::convert::AsRef::<[u8]>::as_ref(&#ident);));
                 wasm_args.push(quote!(::wasp::__private::guest::ptr_of(#b)));
                 wasm_args.push(quote!(::wasp::__private::guest::len_of(#b)));
             }
@@ -210,9 +230,15 @@ fn guest_import(m: &Method, module_name: &LitStr) -> TokenStream {
                     let st = scalar_tokens(s);
                     quote!(::wasp::__private::guest::scalar_arg::<#st>(__raw))
                 }
-                Kind::String | Kind::Str => quote!(unsafe { ::wasp::__private::guest::take_host_string(__raw) }),
-                Kind::Bytes | Kind::ByteSlice => quote!(unsafe { ::wasp::__private::guest::take_host_bytes(__raw) }),
-                Kind::Serde => quote!(unsafe { ::wasp::__private::guest::take_host_serde::<#ty>(__raw) }),
+                Kind::String | Kind::Str => {
+                    quote!(unsafe { ::wasp::__private::guest::take_host_string(__raw) })
+                }
+                Kind::Bytes | Kind::ByteSlice => {
+                    quote!(unsafe { ::wasp::__private::guest::take_host_bytes(__raw) })
+                }
+                Kind::Serde => {
+                    quote!(unsafe { ::wasp::__private::guest::take_host_serde::<#ty>(__raw) })
+                }
             };
             (quote!(-> #wt), quote!(#ty), lift)
         }

@@ -23,9 +23,7 @@ impl PluginArgs {
                 args.host = Some(meta.value()?.parse()?);
                 Ok(())
             } else {
-                Err(meta.error(
-                    "unknown argument; `#[wasp::plugin]` accepts `host = HostTrait`",
-                ))
+                Err(meta.error("unknown argument; `#[wasp::plugin]` accepts `host = HostTrait`"))
             }
         });
         if let Err(e) = syn::parse::Parser::parse2(parser, tokens) {
@@ -181,7 +179,13 @@ fn handle_method(index: usize, m: &Method) -> TokenStream {
         }
     });
     let (ret_ty, lift) = match &m.ret {
-        None => (quote!(()), quote!({ let _ = __raw; ::core::result::Result::Ok(()) })),
+        None => (
+            quote!(()),
+            quote!({
+                let _ = __raw;
+                ::core::result::Result::Ok(())
+            }),
+        ),
         Some(r) => {
             let ty = &r.ty;
             let lift = match r.kind {
@@ -286,8 +290,12 @@ fn export_shim(trait_ident: &Ident, m: &Method) -> TokenStream {
                     let st = scalar_tokens(s);
                     quote!(::wasp::__private::guest::scalar_ret::<#st>(__wasp_result))
                 }
-                Kind::String | Kind::Str => quote!(::wasp::__private::guest::return_string(__wasp_result)),
-                Kind::Bytes | Kind::ByteSlice => quote!(::wasp::__private::guest::return_bytes(__wasp_result)),
+                Kind::String | Kind::Str => {
+                    quote!(::wasp::__private::guest::return_string(__wasp_result))
+                }
+                Kind::Bytes | Kind::ByteSlice => {
+                    quote!(::wasp::__private::guest::return_bytes(__wasp_result))
+                }
                 Kind::Serde => quote!(::wasp::__private::guest::return_serde(&__wasp_result)),
             };
             (quote!(-> #wt), expr)

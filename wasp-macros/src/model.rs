@@ -5,8 +5,8 @@ use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{
-    FnArg, GenericArgument, GenericParam, Ident, ItemTrait, Pat, PathArguments, ReturnType, Signature,
-    TraitItem, Type,
+    FnArg, GenericArgument, GenericParam, Ident, ItemTrait, Pat, PathArguments, ReturnType,
+    Signature, TraitItem, Type,
 };
 use wasp_abi::descriptor::{Function, ScalarType, WireType};
 
@@ -83,7 +83,11 @@ impl Method {
     pub fn function(&self) -> Function {
         Function {
             name: self.ident.to_string(),
-            params: self.params.iter().map(|p| wire_type(p.kind, &p.ty)).collect(),
+            params: self
+                .params
+                .iter()
+                .map(|p| wire_type(p.kind, &p.ty))
+                .collect(),
             result: self.ret.as_ref().map(|r| wire_type(r.kind, &r.ty)),
         }
     }
@@ -200,7 +204,10 @@ fn rule_method_names_are_unique(methods: &[Method], errors: &mut Errors) {
     for (i, m) in methods.iter().enumerate() {
         let name = m.ident.to_string();
         if methods[..i].iter().any(|o| o.ident == m.ident) {
-            errors.push(m.ident.span(), format!("method `{}` is declared twice", name));
+            errors.push(
+                m.ident.span(),
+                format!("method `{}` is declared twice", name),
+            );
         }
         if RESERVED_EXPORTS.contains(&name.as_str()) || name.starts_with("wasp_") {
             errors.push(
@@ -289,7 +296,10 @@ fn rule_method_is_plain(sig: &Signature, errors: &mut Errors) {
         }
     }
     if let Some(w) = &sig.generics.where_clause {
-        errors.push(w.span(), "where clauses are not supported in a wasp contract");
+        errors.push(
+            w.span(),
+            "where clauses are not supported in a wasp contract",
+        );
     }
     if let Some(a) = &sig.asyncness {
         errors.push(
@@ -304,10 +314,16 @@ fn rule_method_is_plain(sig: &Signature, errors: &mut Errors) {
         errors.push(u.span(), "`unsafe fn` is not supported in a wasp contract");
     }
     if let Some(abi) = &sig.abi {
-        errors.push(abi.span(), "an explicit ABI is not supported in a wasp contract");
+        errors.push(
+            abi.span(),
+            "an explicit ABI is not supported in a wasp contract",
+        );
     }
     if let Some(v) = &sig.variadic {
-        errors.push(v.span(), "variadic methods are not supported in a wasp contract");
+        errors.push(
+            v.span(),
+            "variadic methods are not supported in a wasp contract",
+        );
     }
 }
 
@@ -409,7 +425,10 @@ fn classify_value(ty: &Type, errors: &mut Errors) -> Option<Kind> {
             None
         }
         Type::TraitObject(t) => {
-            errors.push(t.span(), "trait objects cannot cross the boundary: name a concrete type");
+            errors.push(
+                t.span(),
+                "trait objects cannot cross the boundary: name a concrete type",
+            );
             None
         }
         Type::BareFn(t) => {
@@ -429,7 +448,10 @@ fn classify_value(ty: &Type, errors: &mut Errors) -> Option<Kind> {
             None
         }
         Type::Slice(t) => {
-            errors.push(t.span(), "unsized slices cannot be passed by value: use `Vec<T>`");
+            errors.push(
+                t.span(),
+                "unsized slices cannot be passed by value: use `Vec<T>`",
+            );
             None
         }
         Type::Macro(t) => {
@@ -454,7 +476,9 @@ fn classify_value(ty: &Type, errors: &mut Errors) -> Option<Kind> {
                 }
                 PathArguments::AngleBracketed(args) if name == "Vec" && args.args.len() == 1 => {
                     match args.args.first() {
-                        Some(GenericArgument::Type(t)) if is_ident_type(t, "u8") => Some(Kind::Bytes),
+                        Some(GenericArgument::Type(t)) if is_ident_type(t, "u8") => {
+                            Some(Kind::Bytes)
+                        }
                         _ => Some(Kind::Serde),
                     }
                 }
@@ -488,7 +512,8 @@ pub fn snake_case(name: &str) -> String {
     let mut out = String::new();
     for (i, &c) in chars.iter().enumerate() {
         if c.is_uppercase() {
-            let prev_lower = i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
             let next_lower = chars.get(i + 1).map_or(false, |n| n.is_lowercase());
             let prev_upper = i > 0 && chars[i - 1].is_uppercase();
             if i > 0 && (prev_lower || (prev_upper && next_lower)) {

@@ -67,7 +67,14 @@ pub trait Types {
     fn echo_tuple(&self, v: (u8, String, bool)) -> (u8, String, bool);
     fn echo_record(&self, v: Record) -> Record;
     fn echo_shape(&self, v: Shape) -> Shape;
-    fn mixed(&self, a: u8, b: &str, c: Record, d: &[u8], e: char) -> (u8, String, Record, Vec<u8>, char);
+    fn mixed(
+        &self,
+        a: u8,
+        b: &str,
+        c: Record,
+        d: &[u8],
+        e: char,
+    ) -> (u8, String, Record, Vec<u8>, char);
     fn nothing(&self);
 
     fn add(&mut self, v: u64) -> u64;

@@ -64,7 +64,7 @@ pub(crate) fn linker(
                 };
                 let message = text(&mut caller, msg_ptr, msg_len);
                 let file = text(&mut caller, file_ptr, file_len);
-                let location = (!file.is_empty()).then(|| Location {
+                let location = (!file.is_empty()).then_some(Location {
                     file,
                     line: line as u32,
                     column: column as u32,

@@ -302,14 +302,13 @@ pub(crate) fn instantiate_core(
     };
     store.data_mut().memory = memory;
     store.data_mut().alloc = alloc.clone();
-    if let Some(index) = &compiled.initialize {
-        if let Some(init) = instance
-            .get_module_export(&mut store, index)
-            .and_then(|e| e.into_func())
-        {
-            init.call(&mut store, &[], &mut [])
-                .map_err(|e| call_error(INITIALIZE_EXPORT, e))?;
-        }
+    let initialize = compiled
+        .initialize
+        .as_ref()
+        .and_then(|index| instance.get_module_export(&mut store, index));
+    if let Some(init) = initialize.and_then(|e| e.into_func()) {
+        init.call(&mut store, &[], &mut [])
+            .map_err(|e| call_error(INITIALIZE_EXPORT, e))?;
     }
     let mut exports = Vec::with_capacity(compiled.exports.len());
     for spec in &compiled.exports {

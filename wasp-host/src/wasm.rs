@@ -23,12 +23,10 @@ pub(crate) fn custom_section(bytes: &[u8], name: &str) -> Vec<u8> {
         else {
             break;
         };
-        if id == 0 {
-            if let Some((name_len, name_at)) = leb_u32(bytes, next) {
-                let name_end = name_at.saturating_add(name_len as usize);
-                if name_end <= end && &bytes[name_at..name_end] == name.as_bytes() {
-                    out.extend_from_slice(&bytes[name_end..end]);
-                }
+        if let (0, Some((name_len, name_at))) = (id, leb_u32(bytes, next)) {
+            let name_end = name_at.saturating_add(name_len as usize);
+            if name_end <= end && &bytes[name_at..name_end] == name.as_bytes() {
+                out.extend_from_slice(&bytes[name_end..end]);
             }
         }
         at = end;
@@ -101,12 +99,14 @@ pub(crate) fn func_type_is(
 ) -> bool {
     fn same(a: impl ExactSizeIterator<Item = wasmtime::ValType>, b: &[ValType]) -> bool {
         a.len() == b.len()
-            && a.zip(b).all(|(x, &y)| match (x, y) {
-                (wasmtime::ValType::I32, ValType::I32)
-                | (wasmtime::ValType::I64, ValType::I64)
-                | (wasmtime::ValType::F32, ValType::F32)
-                | (wasmtime::ValType::F64, ValType::F64) => true,
-                _ => false,
+            && a.zip(b).all(|(x, &y)| {
+                matches!(
+                    (x, y),
+                    (wasmtime::ValType::I32, ValType::I32)
+                        | (wasmtime::ValType::I64, ValType::I64)
+                        | (wasmtime::ValType::F32, ValType::F32)
+                        | (wasmtime::ValType::F64, ValType::F64)
+                )
             })
     }
     same(ty.params(), params) && same(ty.results(), results)

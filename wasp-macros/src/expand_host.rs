@@ -1,6 +1,9 @@
 //! Expansion of `#[wasp::host]`: the host-side dispatcher and the plugin-side imports.
 
-use crate::model::{scalar_tokens, snake_case, val_type_tokens, Errors, Kind, Method, TraitModel};
+use crate::model::{
+    extern_block_keyword, scalar_tokens, snake_case, val_type_tokens, Errors, Kind, Method,
+    TraitModel,
+};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::{FnArg, LitStr};
@@ -32,7 +35,7 @@ pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
         .methods
         .iter()
         .enumerate()
-        .map(|(index, m)| dispatch_arm(index, m));
+        .map(|(index, m)| dispatch_arm(trait_ident, index, m));
     let imports = model.methods.iter().map(|m| guest_import(m, &module_name));
     let compile_errors = errors.into_compile_errors();
     let module_doc = format!(
@@ -49,9 +52,9 @@ pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
         }
 
         #[doc(hidden)]
-        #vis struct #dispatch_ident<H>(H);
+        #vis struct #dispatch_ident<__WaspHost>(__WaspHost);
 
-        impl<H: #trait_ident + ::core::marker::Send + 'static> ::wasp::__private::HostDispatch for #dispatch_ident<H> {
+        impl<__WaspHost: #trait_ident + ::core::marker::Send + 'static> ::wasp::__private::HostDispatch for #dispatch_ident<__WaspHost> {
             #[allow(unused_variables)]
             fn call(
                 &mut self,
@@ -73,8 +76,8 @@ pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
             }
         }
 
-        impl<H: #trait_ident + ::core::marker::Send + 'static> ::wasp::HostContract<H> for dyn #trait_ident {
-            fn into_dispatch(host: H) -> ::std::boxed::Box<dyn ::wasp::__private::HostDispatch> {
+        impl<__WaspHost: #trait_ident + ::core::marker::Send + 'static> ::wasp::HostContract<__WaspHost> for dyn #trait_ident {
+            fn into_dispatch(host: __WaspHost) -> ::std::boxed::Box<dyn ::wasp::__private::HostDispatch> {
                 ::std::boxed::Box::new(#dispatch_ident(host))
             }
         }
@@ -88,7 +91,7 @@ pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
     }
 }
 
-fn dispatch_arm(index: usize, m: &Method) -> TokenStream {
+fn dispatch_arm(trait_ident: &syn::Ident, index: usize, m: &Method) -> TokenStream {
     let ident = &m.ident;
     let name = LitStr::new(&ident.to_string(), ident.span());
     let wasm_count: usize = m
@@ -127,7 +130,7 @@ fn dispatch_arm(index: usize, m: &Method) -> TokenStream {
         lifts.push(quote!(let #arg = #lift;));
         arg_idents.push(arg);
     }
-    let call = quote!(H::#ident(&mut self.0, #(#arg_idents),*));
+    let call = quote!(<__WaspHost as #trait_ident>::#ident(&mut self.0, #(#arg_idents),*));
     let call = if m.fallible {
         quote!(::wasp::__private::host_result(#name, #call)?)
     } else {
@@ -170,6 +173,7 @@ fn dispatch_arm(index: usize, m: &Method) -> TokenStream {
 fn guest_import(m: &Method, module_name: &LitStr) -> TokenStream {
     let ident = &m.ident;
     let link_name = LitStr::new(&ident.to_string(), ident.span());
+    let extern_kw = extern_block_keyword();
     let extern_ident = format_ident!("__wasp_import_{}", ident);
     let generics = &m.sig.generics;
     let typed = m.sig.inputs.iter().filter_map(|a| match a {
@@ -247,7 +251,7 @@ fn guest_import(m: &Method, module_name: &LitStr) -> TokenStream {
     quote! {
         #[cfg(target_arch = "wasm32")]
         #[link(wasm_import_module = #module_name)]
-        extern "C" {
+        #extern_kw {
             #[link_name = #link_name]
             fn #extern_ident(#(#extern_params),*) #extern_ret;
         }

@@ -1,7 +1,7 @@
 //! Expansion of `#[wasp::plugin]`: the host's typed handle, the `Contract` impl, and the
 //! `export_*!` macro that generates the plugin's export shims.
 
-use crate::model::{scalar_tokens, snake_case, Errors, Kind, Method, TraitModel};
+use crate::model::{scalar_tokens, snake_case, unsafe_attr, Errors, Kind, Method, TraitModel};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -62,6 +62,10 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
     let serde_checks = serde_checks(model);
     let shims = model.methods.iter().map(|m| export_shim(trait_ident, m));
     let compile_errors = errors.into_compile_errors();
+    let section_attr = unsafe_attr(
+        "link_section",
+        &LitStr::new(wasp_abi::CONTRACT_SECTION, Span::call_site()),
+    );
 
     let handle_doc = format!(
         "Typed handle to one instance of a plugin that implements [`{0}`].\n\n\
@@ -141,7 +145,7 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
                     const __WASP_HOST_PART: &str =
                         <<dyn $crate::#trait_ident as ::wasp::Contract>::Host as ::wasp::HostInterface>::DESCRIPTOR;
                     #[used]
-                    #[link_section = "wasp-contract"]
+                    #section_attr
                     static __WASP_CONTRACT: [u8; __WASP_PLUGIN_PART.len() + __WASP_HOST_PART.len()] =
                         ::wasp::__private::concat_descriptor(__WASP_PLUGIN_PART, __WASP_HOST_PART);
 
@@ -247,7 +251,10 @@ fn serde_checks(model: &TraitModel) -> TokenStream {
 
 fn export_shim(trait_ident: &Ident, m: &Method) -> TokenStream {
     let ident = &m.ident;
-    let export_name = LitStr::new(&ident.to_string(), ident.span());
+    let export_attr = unsafe_attr(
+        "export_name",
+        &LitStr::new(&ident.to_string(), ident.span()),
+    );
     let shim_ident = format_ident!("__wasp_export_{}", ident);
     let buffer_params = m.buffer_params();
     let mut wasm_params = Vec::new();
@@ -302,7 +309,7 @@ fn export_shim(trait_ident: &Ident, m: &Method) -> TokenStream {
         }
     };
     quote! {
-        #[export_name = #export_name]
+        #export_attr
         extern "C" fn #shim_ident(#(#wasm_params),*) #ret_sig {
             ::wasp::__private::guest::enter();
             #[allow(unused_mut, unused_variables)]

@@ -539,3 +539,23 @@ mod tests {
         assert_eq!(snake_case("Kv2Store"), "kv2_store");
     }
 }
+
+/// `#[name = value]` for an attribute that edition 2024 calls unsafe, spelled the way this
+/// compiler accepts (see build.rs).
+pub fn unsafe_attr(name: &str, value: &syn::LitStr) -> TokenStream {
+    let name = Ident::new(name, Span::call_site());
+    if cfg!(wasp_unsafe_attributes) {
+        quote::quote!(#[unsafe(#name = #value)])
+    } else {
+        quote::quote!(#[#name = #value])
+    }
+}
+
+/// `extern "C"` for an import block, spelled `unsafe extern "C"` where the compiler accepts it.
+pub fn extern_block_keyword() -> TokenStream {
+    if cfg!(wasp_unsafe_attributes) {
+        quote::quote!(unsafe extern "C")
+    } else {
+        quote::quote!(extern "C")
+    }
+}

@@ -527,19 +527,6 @@ pub fn snake_case(name: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::snake_case;
-
-    #[test]
-    fn snake_case_names() {
-        assert_eq!(snake_case("Greeter"), "greeter");
-        assert_eq!(snake_case("GreeterHost"), "greeter_host");
-        assert_eq!(snake_case("HTTPFilter"), "http_filter");
-        assert_eq!(snake_case("Kv2Store"), "kv2_store");
-    }
-}
-
 /// `#[name = value]` for an attribute that edition 2024 calls unsafe, spelled the way this
 /// compiler accepts (see build.rs).
 pub fn unsafe_attr(name: &str, value: &syn::LitStr) -> TokenStream {
@@ -557,5 +544,18 @@ pub fn extern_block_keyword() -> TokenStream {
         quote::quote!(unsafe extern "C")
     } else {
         quote::quote!(extern "C")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::snake_case;
+
+    #[test]
+    fn snake_case_names() {
+        assert_eq!(snake_case("Greeter"), "greeter");
+        assert_eq!(snake_case("GreeterHost"), "greeter_host");
+        assert_eq!(snake_case("HTTPFilter"), "http_filter");
+        assert_eq!(snake_case("Kv2Store"), "kv2_store");
     }
 }

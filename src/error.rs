@@ -1,5 +1,6 @@
 use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Everything that can go wrong between a host and a plugin.
 ///
@@ -7,8 +8,8 @@ use std::path::PathBuf;
 /// (`Ok(Err(e))`); this type is for failures of the call itself.
 ///
 /// After any error raised while the plugin was running ([`Error::Trap`], [`Error::Panic`],
-/// [`Error::HostFunction`], [`Error::Exit`], or a lie caught while reading what the plugin
-/// returned) the instance is *poisoned*: its memory may be half-updated, so every later call
+/// [`Error::HostFunction`], [`Error::Timeout`], [`Error::MemoryLimit`], [`Error::Exit`], or a
+/// lie caught while reading what the plugin returned) the instance is *poisoned*: its memory may be half-updated, so every later call
 /// fails fast with [`Error::Poisoned`]. Create a new instance from the same plugin; that is
 /// cheap.
 #[derive(Debug)]
@@ -46,6 +47,22 @@ pub enum Error {
         message: String,
         /// Where in the plugin's source it panicked, when the plugin reported it.
         location: Option<Location>,
+    },
+    /// The call ran longer than the engine's call timeout and was interrupted.
+    Timeout {
+        /// The method or export that was running.
+        function: String,
+        /// The timeout in force.
+        limit: Duration,
+    },
+    /// The plugin tried to grow its memory beyond the engine's per-instance limit.
+    MemoryLimit {
+        /// The method or export that was running.
+        function: String,
+        /// The memory size the plugin asked for, in bytes.
+        requested: usize,
+        /// The limit, in bytes.
+        limit: usize,
     },
     /// The plugin called WASI `proc_exit`.
     Exit {
@@ -157,6 +174,22 @@ impl fmt::Display for Error {
                 Some(loc) => write!(f, "plugin panicked at {}: {}", loc, message),
                 None => write!(f, "plugin panicked: {}", message),
             },
+            Error::Timeout { function, limit } => {
+                write!(
+                    f,
+                    "`{}` did not finish within the call timeout of {:?}",
+                    function, limit
+                )
+            }
+            Error::MemoryLimit {
+                function,
+                requested,
+                limit,
+            } => write!(
+                f,
+                "`{}` tried to grow the plugin's memory to {} bytes, beyond its limit of {} bytes",
+                function, requested, limit
+            ),
             Error::Exit { function, status } => {
                 write!(f, "plugin exited with status {} in `{}`", status, function)
             }

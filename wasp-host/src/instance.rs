@@ -1,3 +1,4 @@
+use crate::engine::Limits;
 use crate::linking::{StoreData, call_error};
 use std::any::Any;
 use std::mem::MaybeUninit;
@@ -26,6 +27,7 @@ pub(crate) struct Core {
     pub(crate) exports: Vec<Export>,
     pub(crate) names: Arc<[String]>,
     pub(crate) poisoned: Option<String>,
+    pub(crate) limits: Limits,
 }
 
 impl Core {
@@ -59,10 +61,11 @@ impl Core {
                     .to_string(),
             });
         };
+        self.start_deadline();
         let ptr = match alloc.call(&mut self.store, total as i32) {
             Ok(ptr) => ptr as u32,
             Err(e) => {
-                let error = call_error(wasp_abi::ALLOC_EXPORT, e);
+                let error = call_error(wasp_abi::ALLOC_EXPORT, self.limits.call_timeout, e);
                 return Err(self.fail(error));
             }
         };
@@ -82,6 +85,14 @@ impl Core {
                 };
                 Err(self.fail(error))
             }
+        }
+    }
+
+    /// Gives the next entry into the plugin the engine's full call timeout.
+    #[inline]
+    pub(crate) fn start_deadline(&mut self) {
+        if let Some(ticks) = self.limits.deadline_ticks {
+            self.store.set_epoch_deadline(ticks);
         }
     }
 
@@ -134,6 +145,7 @@ impl Backend for Core {
         if values.is_empty() && export.has_result {
             raw[0] = MaybeUninit::new(ValRaw::u64(0));
         }
+        self.start_deadline();
         let raw_slice = std::ptr::slice_from_raw_parts_mut(raw.as_mut_ptr().cast::<ValRaw>(), len);
         // SAFETY: at load the export was verified to have exactly the wasm type the
         // contract gives this method, the generated handle pushed one value of the matching
@@ -146,7 +158,7 @@ impl Backend for Core {
             }
             Ok(()) => Ok(0),
             Err(e) => {
-                let error = call_error(&self.names[method], e);
+                let error = call_error(&self.names[method], self.limits.call_timeout, e);
                 Err(self.fail(error))
             }
         }

@@ -37,9 +37,15 @@
 //! got wrong *poisons* the instance: its memory may be inconsistent, so every later call
 //! returns [`wasp::Error::Poisoned`]. Instantiate again; the plugin stays compiled.
 //!
-//! # Sandbox
+//! # Sandbox and limits
 //! Each instance gets its own WASI context with nothing granted but stdout and stderr, which
 //! are inherited from the host process: no files, no environment, no arguments.
+//!
+//! Every call (and instantiation) is interrupted after the engine's call timeout, 10 s by
+//! default ([`EngineBuilder::call_timeout`]), with [`wasp::Error::Timeout`], so an endless
+//! loop cannot hang the host. Each instance's memory is capped, 1 GiB by default
+//! ([`EngineBuilder::max_memory`]); growing past it fails the call with
+//! [`wasp::Error::MemoryLimit`].
 
 #![warn(missing_docs)]
 
@@ -50,7 +56,7 @@ mod plugin;
 mod raw;
 mod wasm;
 
-pub use engine::{Engine, EngineBuilder};
+pub use engine::{DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_MEMORY, Engine, EngineBuilder};
 pub use instance::Instance;
 pub use plugin::Plugin;
 pub use raw::{RawArg, RawArgs, RawInstance, RawPlugin, RawResult};

@@ -3,6 +3,7 @@
 
 use crate::wasm::func_type;
 use std::mem::MaybeUninit;
+use std::time::Duration;
 use wasmtime::{Caller, Linker, Memory, Module, TypedFunc, ValRaw};
 use wasp::__private::{HostDispatch, HostReturn, guest_slice};
 use wasp::{Error, Location};
@@ -16,6 +17,42 @@ pub(crate) struct StoreData {
     /// Set right after instantiation; host functions need it to read and write arguments.
     pub(crate) memory: Option<Memory>,
     pub(crate) alloc: Option<TypedFunc<i32, i32>>,
+    pub(crate) limiter: MemoryLimiter,
+}
+
+/// Refuses memory growth beyond the engine's per-instance limit, with an error that names
+/// the sizes (a plain failed `memory.grow` would surface as an unexplained abort).
+pub(crate) struct MemoryLimiter {
+    pub(crate) max_memory: usize,
+}
+
+impl wasmtime::ResourceLimiter for MemoryLimiter {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if desired <= self.max_memory {
+            Ok(true)
+        } else {
+            Err(wasmtime::Error::new(Error::MemoryLimit {
+                function: String::new(),
+                requested: desired,
+                limit: self.max_memory,
+            }))
+        }
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        // Tables hold function references; a million is far beyond any real plugin.
+        Ok(desired <= 1_000_000)
+    }
 }
 
 /// Module name of WASI preview 1 imports.
@@ -232,12 +269,30 @@ pub(crate) fn wasm_error(e: wasmtime::Error) -> Error {
     }
 }
 
-/// The `wasp::Error` for a failure raised while `function` ran in the plugin.
-pub(crate) fn call_error(function: &str, e: wasmtime::Error) -> Error {
+/// The `wasp::Error` for a failure raised while `function` ran in the plugin, under a call
+/// timeout of `timeout`.
+pub(crate) fn call_error(function: &str, timeout: Option<Duration>, e: wasmtime::Error) -> Error {
     let e = match e.downcast::<Error>() {
+        Ok(Error::MemoryLimit {
+            requested, limit, ..
+        }) => {
+            return Error::MemoryLimit {
+                function: function.to_string(),
+                requested,
+                limit,
+            };
+        }
         Ok(ours) => return ours,
         Err(e) => e,
     };
+    if let (Some(wasmtime::Trap::Interrupt), Some(limit)) =
+        (e.downcast_ref::<wasmtime::Trap>(), timeout)
+    {
+        return Error::Timeout {
+            function: function.to_string(),
+            limit,
+        };
+    }
     if let Some(exit) = e.downcast_ref::<wasmtime_wasi::I32Exit>() {
         return Error::Exit {
             function: function.to_string(),

@@ -1,6 +1,6 @@
-use crate::engine::Engine;
+use crate::engine::{Engine, Limits};
 use crate::instance::{Core, Export, Instance};
-use crate::linking::{self, StoreData, call_error, wasm_error};
+use crate::linking::{self, MemoryLimiter, StoreData, call_error, wasm_error};
 use crate::wasm::{custom_section, describe_func_type, describe_wasm, func_type_is};
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -28,6 +28,7 @@ impl<C: ?Sized> Clone for Plugin<C> {
 /// Everything about a module that does not change between instances.
 pub(crate) struct Compiled {
     pub(crate) engine: wasmtime::Engine,
+    pub(crate) limits: Limits,
     pub(crate) pre: InstancePre<StoreData>,
     pub(crate) memory: Option<ModuleExport>,
     pub(crate) alloc: Option<ModuleExport>,
@@ -134,6 +135,7 @@ pub(crate) fn load<C: ?Sized + Contract>(
     Ok(Plugin {
         shared: Arc::new(Compiled {
             engine: engine.inner.clone(),
+            limits: engine.limits,
             initialize: initialize_export(&module),
             pre,
             memory,
@@ -276,12 +278,20 @@ pub(crate) fn instantiate_core(
             host,
             memory: None,
             alloc: None,
+            limiter: MemoryLimiter {
+                max_memory: compiled.limits.max_memory,
+            },
         },
     );
+    store.limiter(|data| &mut data.limiter);
+    let timeout = compiled.limits.call_timeout;
+    if let Some(ticks) = compiled.limits.deadline_ticks {
+        store.set_epoch_deadline(ticks);
+    }
     let instance = compiled
         .pre
         .instantiate(&mut store)
-        .map_err(|e| call_error("instantiation", e))?;
+        .map_err(|e| call_error("instantiation", timeout, e))?;
     let memory = compiled
         .memory
         .as_ref()
@@ -307,8 +317,11 @@ pub(crate) fn instantiate_core(
         .as_ref()
         .and_then(|index| instance.get_module_export(&mut store, index));
     if let Some(init) = initialize.and_then(|e| e.into_func()) {
+        if let Some(ticks) = compiled.limits.deadline_ticks {
+            store.set_epoch_deadline(ticks);
+        }
         init.call(&mut store, &[], &mut [])
-            .map_err(|e| call_error(INITIALIZE_EXPORT, e))?;
+            .map_err(|e| call_error(INITIALIZE_EXPORT, timeout, e))?;
     }
     let mut exports = Vec::with_capacity(compiled.exports.len());
     for spec in &compiled.exports {
@@ -333,6 +346,7 @@ pub(crate) fn instantiate_core(
         exports,
         names: compiled.names.clone(),
         poisoned: None,
+        limits: compiled.limits,
     })
 }
 

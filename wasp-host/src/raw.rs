@@ -47,6 +47,7 @@ impl RawPlugin {
         Ok(RawPlugin {
             shared: Arc::new(Compiled {
                 engine: engine.inner.clone(),
+                limits: engine.limits,
                 memory: optional_memory(&module),
                 alloc: optional_alloc(&module),
                 initialize: initialize_export(&module),

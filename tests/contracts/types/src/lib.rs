@@ -90,4 +90,6 @@ pub trait Types {
     fn abort(&self);
     fn divide(&self, a: i32, b: i32) -> i32;
     fn recurse(&self, depth: u64) -> u64;
+    fn spin(&self, iterations: u64) -> u64;
+    fn hoard(&mut self, mebibytes: u32) -> u32;
 }

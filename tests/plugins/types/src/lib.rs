@@ -5,6 +5,7 @@ use types_contract::{types_host, Record, Shape, Types};
 #[derive(Default)]
 struct Plugin {
     total: u64,
+    hoard: Vec<Vec<u8>>,
 }
 
 impl Types for Plugin {
@@ -143,6 +144,21 @@ impl Types for Plugin {
         }
         let below = self.recurse(depth - 1);
         below + 1 + (u64::from(unsafe { std::ptr::read_volatile(&frame[0]) }) & 0)
+    }
+    fn spin(&self, iterations: u64) -> u64 {
+        let mut x: u64 = 0;
+        let mut i = 0;
+        while i < iterations {
+            x = unsafe { std::ptr::read_volatile(&x) }.wrapping_mul(6364136223846793005).wrapping_add(i);
+            i += 1;
+        }
+        x
+    }
+    fn hoard(&mut self, mebibytes: u32) -> u32 {
+        for _ in 0..mebibytes {
+            self.hoard.push(vec![1u8; 1 << 20]);
+        }
+        self.hoard.len() as u32
     }
 }
 

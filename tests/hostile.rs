@@ -23,7 +23,17 @@ struct Bodies {
     alloc: &'static str,
     callback: &'static str,
     fail: &'static str,
-    descriptor: bool,
+    descriptor: Descriptor,
+}
+
+/// How the module carries its contract descriptor.
+#[derive(Clone, Copy, PartialEq)]
+enum Descriptor {
+    Section,
+    /// Through a `wasp_contract` export returning this packed pointer and length; `None`
+    /// points at the real text.
+    Export(Option<&'static str>),
+    Absent,
 }
 
 impl Default for Bodies {
@@ -38,7 +48,7 @@ impl Default for Bodies {
             alloc: "(i32.const 1024)",
             callback: "(i64.const 0)",
             fail: "(i64.const 0)",
-            descriptor: true,
+            descriptor: Descriptor::Section,
         }
     }
 }
@@ -50,13 +60,24 @@ fn greeter_wat(b: &Bodies) -> String {
         <dyn Greeter as Contract>::DESCRIPTOR,
         <dyn GreeterHost as HostInterface>::DESCRIPTOR
     );
-    let custom = if b.descriptor {
-        format!(
-            "(@custom \"wasp-contract\" \"{}\")",
-            descriptor.replace('\n', "\\n")
-        )
-    } else {
-        String::new()
+    let escaped = descriptor.replace('\n', "\\n");
+    let (custom, contract_export) = match b.descriptor {
+        Descriptor::Section => (
+            format!("(@custom \"wasp-contract\" \"{escaped}\")"),
+            String::new(),
+        ),
+        Descriptor::Export(packed) => {
+            let packed = packed.map(str::to_string).unwrap_or_else(|| {
+                format!(
+                    "(i64.const {})",
+                    4096u64 | ((descriptor.len() as u64) << 32)
+                )
+            });
+            let data = format!("(data (i32.const 4096) \"{escaped}\")");
+            let export = format!("(func (export \"wasp_contract\") (result i64) {packed})");
+            (String::new(), format!("{data} {export}"))
+        }
+        Descriptor::Absent => (String::new(), String::new()),
     };
     let hello = b
         .hello
@@ -75,7 +96,8 @@ fn greeter_wat(b: &Bodies) -> String {
           {sum}
           (func (export "reverse") (param i32 i32) (result i64) (i64.const -1))
           (func (export "callback") (result i64) {callback})
-          (func (export "fail") (result i64) {fail}))"#,
+          (func (export "fail") (result i64) {fail})
+          {contract_export})"#,
         alloc = b.alloc,
         sum = b.sum.unwrap_or(""),
         callback = b.callback,
@@ -236,7 +258,7 @@ fn a_missing_or_mistyped_export_is_refused_at_load() {
 #[test]
 fn a_module_without_a_descriptor_is_refused_at_load() {
     let wat = greeter_wat(&Bodies {
-        descriptor: false,
+        descriptor: Descriptor::Absent,
         ..Bodies::default()
     });
     match engine()
@@ -296,4 +318,35 @@ fn raw_calls_check_pointers_too() {
         wasp::Error::OutOfBounds { .. }
     ));
     assert!(raw.is_poisoned());
+}
+
+#[test]
+fn a_descriptor_can_come_from_a_wasp_contract_export() {
+    let mut g = instance(&Bodies {
+        descriptor: Descriptor::Export(None),
+        ..Bodies::default()
+    });
+    assert_eq!(g.sum(20, 22).unwrap(), 42);
+    assert_eq!(g.hello("via export".into()).unwrap(), "via export");
+}
+
+#[test]
+fn a_wasp_contract_export_that_lies_is_refused_at_load() {
+    for packed in ["(i64.const -1)", "(unreachable)"] {
+        let wat = greeter_wat(&Bodies {
+            descriptor: Descriptor::Export(Some(packed)),
+            ..Bodies::default()
+        });
+        let error = engine()
+            .load_bytes::<dyn Greeter>(wat.as_bytes())
+            .err()
+            .unwrap();
+        assert!(
+            matches!(
+                error,
+                wasp::Error::OutOfBounds { .. } | wasp::Error::Trap { .. }
+            ),
+            "{packed}: {error:?}"
+        );
+    }
 }

@@ -22,6 +22,11 @@ pub const ABI_VERSION: u32 = 1;
 /// Name of the custom section that carries a plugin's contract descriptor.
 pub const CONTRACT_SECTION: &str = "wasp-contract";
 
+/// Export `wasp_contract() -> i64`: the contract descriptor as packed pointer and length, for
+/// plugins whose toolchain cannot emit the custom section. The host calls it once, at load,
+/// in a throwaway instance.
+pub const CONTRACT_EXPORT: &str = "wasp_contract";
+
 /// Export every plugin provides: its linear memory.
 pub const MEMORY_EXPORT: &str = "memory";
 

@@ -5,9 +5,12 @@ use crate::wasm::{custom_section, describe_func_type, describe_wasm, func_type_i
 use std::marker::PhantomData;
 use std::sync::Arc;
 use wasmtime::{InstancePre, Module, ModuleExport, Store};
+use wasp::__private::{HostDispatch, HostReturn, guest_slice};
 use wasp::{Contract, Error, HostContract, HostInterface};
 use wasp_abi::descriptor::{self, Contract as Descriptor};
-use wasp_abi::{ALLOC_EXPORT, CONTRACT_SECTION, INITIALIZE_EXPORT, MEMORY_EXPORT, ValType};
+use wasp_abi::{
+    ALLOC_EXPORT, CONTRACT_EXPORT, CONTRACT_SECTION, INITIALIZE_EXPORT, MEMORY_EXPORT, ValType,
+};
 
 /// A plugin compiled once and verified against contract `C`. Instantiate it as often as
 /// needed; it is `Send + Sync` and cheap to clone.
@@ -63,7 +66,32 @@ pub(crate) fn load<C: ?Sized + Contract>(
 ) -> Result<Plugin<C>, Error> {
     let (module, bytes) = compile(engine, bytes)?;
     let expected = host_descriptor::<C>()?;
-    let declared = plugin_descriptor(&bytes, C::NAME)?;
+    let mismatch = |differences: Vec<String>| Error::ContractMismatch {
+        contract: C::NAME.to_string(),
+        differences,
+    };
+    let section = custom_section(&bytes, CONTRACT_SECTION);
+    let mut pre = None;
+    let declared = if !section.is_empty() {
+        find_descriptor(&section, C::NAME)?
+    } else if require_func(&module, CONTRACT_EXPORT, &[], &[ValType::I64]).is_ok() {
+        // Running the plugin's code to ask it is safe only once its imports are known.
+        let import_problems = linking::check_imports(&module, expected.host.as_ref());
+        if !import_problems.is_empty() {
+            return Err(mismatch(import_problems));
+        }
+        let linker = linking::linker(&engine.inner, expected.host.as_ref())?;
+        let instance_pre = linker.instantiate_pre(&module).map_err(wasm_error)?;
+        let text = descriptor_from_export(engine, &instance_pre)?;
+        pre = Some(instance_pre);
+        find_descriptor(&text, C::NAME)?
+    } else {
+        return Err(mismatch(vec![format!(
+            "the plugin carries no contract descriptor: neither a custom section `{CONTRACT_SECTION}` \
+             nor an export `{CONTRACT_EXPORT}` (Rust plugins get one from `export_...!`; \
+             docs/ABI.md says how other languages add one)"
+        )]));
+    };
     let differences = descriptor::differences(&expected, &declared);
     if !differences.is_empty() {
         return Err(Error::ContractMismatch {
@@ -124,8 +152,13 @@ pub(crate) fn load<C: ?Sized + Contract>(
         optional_alloc(&module)
     };
 
-    let linker = linking::linker(&engine.inner, expected.host.as_ref())?;
-    let pre = linker.instantiate_pre(&module).map_err(wasm_error)?;
+    let pre = match pre {
+        Some(pre) => pre,
+        None => {
+            let linker = linking::linker(&engine.inner, expected.host.as_ref())?;
+            linker.instantiate_pre(&module).map_err(wasm_error)?
+        }
+    };
     let names: Arc<[String]> = expected.methods.iter().map(|m| m.name.clone()).collect();
     tracing::debug!(
         contract = C::NAME,
@@ -163,33 +196,93 @@ fn host_descriptor<C: ?Sized + Contract>() -> Result<Descriptor, Error> {
     })
 }
 
-/// The plugin's descriptor of contract `name`, from its custom section.
-fn plugin_descriptor(bytes: &[u8], name: &str) -> Result<Descriptor, Error> {
+/// The descriptor of contract `name` among those in `text` (a custom section's contents, or
+/// what `wasp_contract` returned).
+fn find_descriptor(text: &[u8], name: &str) -> Result<Descriptor, Error> {
     let mismatch = |difference: String| Error::ContractMismatch {
         contract: name.to_string(),
         differences: vec![difference],
     };
-    let section = custom_section(bytes, CONTRACT_SECTION);
-    if section.is_empty() {
-        return Err(mismatch(format!(
-            "the plugin carries no contract descriptor (custom section `{CONTRACT_SECTION}`); \
-             Rust plugins get one from `export_...!`, other languages add it as docs/ABI.md describes"
-        )));
-    }
-    let all =
-        descriptor::parse_section(&section).map_err(|e| mismatch(format!("the plugin's {e}")))?;
-    let names: Vec<&str> = all.iter().map(|c| c.name.as_str()).collect();
-    match all.iter().find(|c| c.name == name) {
-        Some(found) => Ok(found.clone()),
+    let all = descriptor::parse_section(text).map_err(|e| mismatch(format!("the plugin's {e}")))?;
+    let names: Vec<String> = all.iter().map(|c| format!("`{}`", c.name)).collect();
+    match all.into_iter().find(|c| c.name == name) {
+        Some(found) => Ok(found),
         None => Err(mismatch(format!(
             "the plugin implements {}, not `{name}`",
-            names
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            names.join(", ")
         ))),
     }
+}
+
+/// Refuses host calls made while a plugin's descriptor is being read: at that point the host
+/// has not yet accepted the plugin.
+struct NoHostYet;
+
+impl HostDispatch for NoHostYet {
+    fn call(&mut self, function: usize, _: &[u8], _: &[u64]) -> Result<HostReturn, Error> {
+        Err(Error::HostFunction {
+            function: format!("#{function}"),
+            message: format!("host functions cannot be called from `{CONTRACT_EXPORT}`"),
+            source: None,
+        })
+    }
+
+    fn host(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+/// Asks a plugin without a descriptor section for its descriptor, in a throwaway instance
+/// with no WASI grants and the engine's limits.
+fn descriptor_from_export(engine: &Engine, pre: &InstancePre<StoreData>) -> Result<Vec<u8>, Error> {
+    let mut store = Store::new(
+        &engine.inner,
+        StoreData {
+            wasi: wasmtime_wasi::WasiCtxBuilder::new().build_p1(),
+            host: Box::new(NoHostYet),
+            memory: None,
+            alloc: None,
+            limiter: MemoryLimiter {
+                max_memory: engine.limits.max_memory,
+            },
+        },
+    );
+    store.limiter(|data| &mut data.limiter);
+    let timeout = engine.limits.call_timeout;
+    if let Some(ticks) = engine.limits.deadline_ticks {
+        store.set_epoch_deadline(ticks);
+    }
+    let instance = pre
+        .instantiate(&mut store)
+        .map_err(|e| call_error(CONTRACT_EXPORT, timeout, e))?;
+    let memory = instance.get_memory(&mut store, MEMORY_EXPORT);
+    store.data_mut().memory = memory;
+    if let Some(init) = instance.get_func(&mut store, INITIALIZE_EXPORT) {
+        init.call(&mut store, &[], &mut [])
+            .map_err(|e| call_error(INITIALIZE_EXPORT, timeout, e))?;
+    }
+    let describe = instance
+        .get_typed_func::<(), i64>(&mut store, CONTRACT_EXPORT)
+        .map_err(wasm_error)?;
+    let packed = describe
+        .call(&mut store, ())
+        .map_err(|e| call_error(CONTRACT_EXPORT, timeout, e))?;
+    let (ptr, len) = wasp_abi::unpack(packed as u64);
+    let Some(memory) = memory else {
+        return Err(Error::MissingExport {
+            name: MEMORY_EXPORT.to_string(),
+            detail: format!(
+                "`{CONTRACT_EXPORT}` returns text, so the plugin must export its memory"
+            ),
+        });
+    };
+    let bytes = guest_slice(
+        memory.data(&store),
+        CONTRACT_EXPORT,
+        u64::from(ptr),
+        u64::from(len),
+    )?;
+    Ok(bytes.to_vec())
 }
 
 pub(crate) fn require_func(

@@ -1,6 +1,9 @@
 //! Repository chores that need more than a one-line cargo alias: `cargo xtask <task>`.
 
+mod assemblyscript_guests;
+mod c_guests;
 mod cmd;
+mod go_guests;
 mod json;
 mod plugins;
 mod rust_guests;

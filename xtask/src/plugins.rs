@@ -8,6 +8,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crate::assemblyscript_guests::AssemblyScriptGuests;
+use crate::c_guests::CGuests;
+use crate::go_guests::GoGuests;
 use crate::rust_guests::RustGuests;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -53,7 +56,12 @@ pub trait Builder {
 }
 
 fn builders() -> Vec<Box<dyn Builder>> {
-    vec![Box::new(RustGuests)]
+    vec![
+        Box::new(RustGuests),
+        Box::new(CGuests),
+        Box::new(GoGuests),
+        Box::new(AssemblyScriptGuests),
+    ]
 }
 
 pub fn run(root: PathBuf, mode: Mode) -> Result<ExitCode, String> {

@@ -13,9 +13,10 @@ use wasp::__private::{Backend, CallArgs, lift_bytes, lift_scalar, lift_string};
 use wasp::{Error, HostContract, NoHost};
 use wasp_abi::{Scalar, ValType};
 
-/// A module loaded for calls by export name: the typed counterpart of the old
-/// `CallFunction(name, &out, args...)`. Scalars travel as wasm values; strings and bytes
-/// follow docs/ABI.md (arguments in a block from `wasp_alloc`, results as a packed `i64`).
+/// A module loaded for calls by export name, for modules that follow docs/ABI.md without a
+/// contract descriptor. Argument and result types are checked against the export's wasm type
+/// at the first call. Scalars travel as wasm values; strings and bytes as docs/ABI.md says
+/// (arguments in a block from `wasp_alloc`, results as a packed `i64`).
 ///
 /// ```no_run
 /// # fn main() -> Result<(), wasp::Error> {

@@ -11,6 +11,11 @@ use wasp_abi::descriptor::{Contract, HostInterface};
 
 pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
     let item = &model.item;
+    if errors.count() > 0 {
+        // As for plugins: one clear error rather than a cascade from generated code.
+        let compile_errors = errors.into_compile_errors();
+        return quote!(#compile_errors #item);
+    }
     let vis = &item.vis;
     let trait_ident = &item.ident;
     let dispatch_ident = format_ident!("__Wasp{}Dispatch", trait_ident);

@@ -35,6 +35,12 @@ impl PluginArgs {
 
 pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStream {
     let item = &model.item;
+    if errors.count() > 0 {
+        // Only the trait and the errors: generated code for an invalid contract would bury
+        // the real message under follow-on errors (such as the trait not being dyn compatible).
+        let compile_errors = errors.into_compile_errors();
+        return quote!(#compile_errors #item);
+    }
     let vis = &item.vis;
     let trait_ident = &item.ident;
     let handle_ident = format_ident!("{}Handle", trait_ident);

@@ -1,10 +1,10 @@
-//! Instances are sandboxes: no shared state, and memory that does not grow with use.
+//! Instances are sandboxes: no shared state, and they can live on any thread. (That memory
+//! does not grow with use is checked for every language in greeter.rs.)
 
 mod common;
 
 use common::{engine, repo_path, types_instance};
 use greeter_contract::{Greeter, GreeterHost};
-use wasp_host::Instance;
 
 struct Host;
 
@@ -22,26 +22,6 @@ fn two_instances_of_one_plugin_share_no_state() {
     assert_eq!(a.add(5).unwrap(), 10);
     assert_eq!(b.add(1).unwrap(), 1);
     assert_eq!(a.add(0).unwrap(), 10);
-}
-
-#[test]
-fn a_hundred_thousand_string_calls_do_not_grow_memory() {
-    let plugin = engine()
-        .load::<dyn Greeter>(repo_path("examples/greeter/plugins/greeter-rust.wasm"))
-        .unwrap();
-    let mut greeter = plugin.instantiate(Host).unwrap();
-    let mut after_warm_up = 0;
-    for i in 0..100_000u32 {
-        let name = format!("name-{i}");
-        let greeting = greeter.hello(name.clone()).unwrap();
-        assert_eq!(greeting.len(), "Hello ".len() + name.len());
-        let data = greeter.reverse(name.into_bytes()).unwrap();
-        assert!(!data.is_empty());
-        if i == 999 {
-            after_warm_up = Instance::memory_size(&greeter);
-        }
-    }
-    assert_eq!(Instance::memory_size(&greeter), after_warm_up);
 }
 
 #[test]

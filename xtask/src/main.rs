@@ -28,6 +28,8 @@ Environment:
                    Build Rust guests with rustup's toolchain (needs `rustup target add
                    wasm32-wasip1`) or Debian's rustc 1.63 (needs `apt-get install rustc cargo
                    libstd-rust-dev-wasm32`); unset, rustup's is used when it has the target.
+  WASP_CLANG=<path>
+                   The clang that builds C guests; `clang` from PATH when unset.
 
 See docs/BUILDING.md.
 ";

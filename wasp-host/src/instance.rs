@@ -1,5 +1,5 @@
 use crate::engine::Limits;
-use crate::linking::{StoreData, call_error};
+use crate::linking::{StoreData, store_call_error};
 use std::any::Any;
 use std::mem::MaybeUninit;
 use std::ops::{Deref, DerefMut};
@@ -65,7 +65,12 @@ impl Core {
         let ptr = match alloc.call(&mut self.store, total as i32) {
             Ok(ptr) => ptr as u32,
             Err(e) => {
-                let error = call_error(wasp_abi::ALLOC_EXPORT, self.limits.call_timeout, e);
+                let error = store_call_error(
+                    &mut self.store,
+                    wasp_abi::ALLOC_EXPORT,
+                    self.limits.call_timeout,
+                    e,
+                );
                 return Err(self.fail(error));
             }
         };
@@ -152,13 +157,27 @@ impl Backend for Core {
         // type per parameter (checked above), and the slice has room for the one result.
         let outcome = unsafe { export.func.call_unchecked(&mut self.store, raw_slice) };
         match outcome {
-            Ok(()) if export.has_result => {
-                // SAFETY: the call wrote its one result into slot 0.
-                Ok(unsafe { raw[0].assume_init_ref() }.get_u64())
+            Ok(()) => {
+                // A growth refused during a call that still succeeded (the plugin coped) must
+                // not explain some later failure.
+                let limiter = &mut self.store.data_mut().limiter;
+                if limiter.denied.is_some() {
+                    limiter.denied = None;
+                }
+                // SAFETY: the call wrote its one result into slot 0, if it has one.
+                Ok(if export.has_result {
+                    unsafe { raw[0].assume_init_ref() }.get_u64()
+                } else {
+                    0
+                })
             }
-            Ok(()) => Ok(0),
             Err(e) => {
-                let error = call_error(&self.names[method], self.limits.call_timeout, e);
+                let error = store_call_error(
+                    &mut self.store,
+                    &self.names[method],
+                    self.limits.call_timeout,
+                    e,
+                );
                 Err(self.fail(error))
             }
         }

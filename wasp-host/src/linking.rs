@@ -20,10 +20,32 @@ pub(crate) struct StoreData {
     pub(crate) limiter: MemoryLimiter,
 }
 
-/// Refuses memory growth beyond the engine's per-instance limit, with an error that names
-/// the sizes (a plain failed `memory.grow` would surface as an unexplained abort).
+/// Refuses memory growth beyond the engine's per-instance limit. The plugin's `memory.grow`
+/// simply fails, so an allocator may retry with less; the denial is remembered so that a call
+/// that then fails (typically by aborting) is reported as [`Error::MemoryLimit`] rather than as
+/// an unexplained trap or panic.
 pub(crate) struct MemoryLimiter {
     pub(crate) max_memory: usize,
+    /// The largest size refused since the last successful call.
+    pub(crate) denied: Option<usize>,
+}
+
+impl MemoryLimiter {
+    pub(crate) fn new(max_memory: usize) -> Self {
+        MemoryLimiter {
+            max_memory,
+            denied: None,
+        }
+    }
+
+    /// The error for a call that failed after memory growth was refused, if it was.
+    pub(crate) fn take_denial(&mut self, function: &str) -> Option<Error> {
+        self.denied.take().map(|requested| Error::MemoryLimit {
+            function: function.to_string(),
+            requested,
+            limit: self.max_memory,
+        })
+    }
 }
 
 impl wasmtime::ResourceLimiter for MemoryLimiter {
@@ -36,11 +58,8 @@ impl wasmtime::ResourceLimiter for MemoryLimiter {
         if desired <= self.max_memory {
             Ok(true)
         } else {
-            Err(wasmtime::Error::new(Error::MemoryLimit {
-                function: String::new(),
-                requested: desired,
-                limit: self.max_memory,
-            }))
+            self.denied = Some(self.denied.map_or(desired, |d| d.max(desired)));
+            Ok(false)
         }
     }
 
@@ -82,7 +101,12 @@ pub(crate) fn linker(
              column: i32|
              -> wasmtime::Result<()> {
                 let text = |caller: &mut Caller<'_, StoreData>, ptr: i32, len: i32| -> String {
-                    let memory = caller.data().memory;
+                    // During a start function the host has not recorded the memory yet.
+                    let memory = caller.data().memory.or_else(|| {
+                        caller
+                            .get_export(wasp_abi::MEMORY_EXPORT)
+                            .and_then(|e| e.into_memory())
+                    });
                     let Some(memory) = memory else {
                         return String::new();
                     };
@@ -266,6 +290,20 @@ fn describe_extern(ty: &wasmtime::ExternType) -> String {
 pub(crate) fn wasm_error(e: wasmtime::Error) -> Error {
     Error::Wasm {
         message: format!("{e:#}"),
+    }
+}
+
+/// The `wasp::Error` for a failure raised while `function` ran in `store`'s plugin: a refused
+/// memory growth explains it best, if there was one; otherwise see [`call_error`].
+pub(crate) fn store_call_error(
+    store: &mut wasmtime::Store<StoreData>,
+    function: &str,
+    timeout: Option<Duration>,
+    e: wasmtime::Error,
+) -> Error {
+    match store.data_mut().limiter.take_denial(function) {
+        Some(limit) => limit,
+        None => call_error(function, timeout, e),
     }
 }
 

@@ -1,6 +1,6 @@
 use crate::engine::{Engine, Limits};
 use crate::instance::{Core, Export, Instance};
-use crate::linking::{self, MemoryLimiter, StoreData, call_error, wasm_error};
+use crate::linking::{self, MemoryLimiter, StoreData, store_call_error, wasm_error};
 use crate::wasm::{custom_section, describe_func_type, describe_wasm, func_type_is};
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -242,9 +242,7 @@ fn descriptor_from_export(engine: &Engine, pre: &InstancePre<StoreData>) -> Resu
             host: Box::new(NoHostYet),
             memory: None,
             alloc: None,
-            limiter: MemoryLimiter {
-                max_memory: engine.limits.max_memory,
-            },
+            limiter: MemoryLimiter::new(engine.limits.max_memory),
         },
     );
     store.limiter(|data| &mut data.limiter);
@@ -254,19 +252,19 @@ fn descriptor_from_export(engine: &Engine, pre: &InstancePre<StoreData>) -> Resu
     }
     let instance = pre
         .instantiate(&mut store)
-        .map_err(|e| call_error(CONTRACT_EXPORT, timeout, e))?;
+        .map_err(|e| store_call_error(&mut store, CONTRACT_EXPORT, timeout, e))?;
     let memory = instance.get_memory(&mut store, MEMORY_EXPORT);
     store.data_mut().memory = memory;
     if let Some(init) = instance.get_func(&mut store, INITIALIZE_EXPORT) {
         init.call(&mut store, &[], &mut [])
-            .map_err(|e| call_error(INITIALIZE_EXPORT, timeout, e))?;
+            .map_err(|e| store_call_error(&mut store, INITIALIZE_EXPORT, timeout, e))?;
     }
     let describe = instance
         .get_typed_func::<(), i64>(&mut store, CONTRACT_EXPORT)
         .map_err(wasm_error)?;
     let packed = describe
         .call(&mut store, ())
-        .map_err(|e| call_error(CONTRACT_EXPORT, timeout, e))?;
+        .map_err(|e| store_call_error(&mut store, CONTRACT_EXPORT, timeout, e))?;
     let (ptr, len) = wasp_abi::unpack(packed as u64);
     let Some(memory) = memory else {
         return Err(Error::MissingExport {
@@ -371,9 +369,7 @@ pub(crate) fn instantiate_core(
             host,
             memory: None,
             alloc: None,
-            limiter: MemoryLimiter {
-                max_memory: compiled.limits.max_memory,
-            },
+            limiter: MemoryLimiter::new(compiled.limits.max_memory),
         },
     );
     store.limiter(|data| &mut data.limiter);
@@ -384,7 +380,7 @@ pub(crate) fn instantiate_core(
     let instance = compiled
         .pre
         .instantiate(&mut store)
-        .map_err(|e| call_error("instantiation", timeout, e))?;
+        .map_err(|e| store_call_error(&mut store, "instantiation", timeout, e))?;
     let memory = compiled
         .memory
         .as_ref()
@@ -414,7 +410,7 @@ pub(crate) fn instantiate_core(
             store.set_epoch_deadline(ticks);
         }
         init.call(&mut store, &[], &mut [])
-            .map_err(|e| call_error(INITIALIZE_EXPORT, timeout, e))?;
+            .map_err(|e| store_call_error(&mut store, INITIALIZE_EXPORT, timeout, e))?;
     }
     let mut exports = Vec::with_capacity(compiled.exports.len());
     for spec in &compiled.exports {

@@ -1,0 +1,3 @@
+module wasp.example/guest
+
+go 1.24

@@ -185,7 +185,8 @@ fn handle_method(index: usize, m: &Method) -> TokenStream {
             Kind::String | Kind::Str | Kind::Bytes | Kind::ByteSlice => {
                 quote!(__args.push_bytes(::core::convert::AsRef::<[u8]>::as_ref(&#ident));)
             }
-            Kind::Serde => quote!(__args.push_serde(#name, &#ident)?;),
+            // Spanned on the type, so that a type serde cannot handle is reported there.
+            Kind::Serde => quote_spanned!(p.ty.span()=> __args.push_serde(#name, &#ident)?;),
         }
     });
     let (ret_ty, lift) = match &m.ret {
@@ -209,9 +210,9 @@ fn handle_method(index: usize, m: &Method) -> TokenStream {
                 Kind::Bytes | Kind::ByteSlice => {
                     quote!(::wasp::__private::lift_bytes(&mut *self.backend, #index, __raw))
                 }
-                Kind::Serde => {
-                    quote!(::wasp::__private::lift_serde::<#ty>(&mut *self.backend, #index, __raw))
-                }
+                Kind::Serde => quote_spanned! {ty.span()=>
+                    ::wasp::__private::lift_serde::<#ty>(&mut *self.backend, #index, __raw)
+                },
             };
             (quote!(#ty), lift)
         }
@@ -242,14 +243,14 @@ fn serde_checks(model: &TraitModel) -> TokenStream {
             .filter(|(kind, _)| *kind == Kind::Serde)
             .map(|(_, ty)| {
                 quote_spanned! {ty.span()=>
-                    __wasp_assert_serde::<#ty>();
+                    values_crossing_the_boundary_must_be_serde::<#ty>();
                 }
             })
             .collect::<Vec<_>>()
     });
     quote! {
         const _: fn() = || {
-            fn __wasp_assert_serde<T: ::wasp::__private::serde::Serialize + ::wasp::__private::serde::de::DeserializeOwned>() {}
+            fn values_crossing_the_boundary_must_be_serde<T: ::wasp::__private::serde::Serialize + ::wasp::__private::serde::de::DeserializeOwned>() {}
             #(#checks)*
         };
     }

@@ -1,0 +1,7 @@
+#[wasp::plugin]
+pub trait Contract {
+    const LIMIT: u32;
+    fn run(&self) -> u32;
+}
+
+fn main() {}

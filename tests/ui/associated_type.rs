@@ -1,0 +1,7 @@
+#[wasp::plugin]
+pub trait Contract {
+    type Output;
+    fn run(&self) -> u32;
+}
+
+fn main() {}

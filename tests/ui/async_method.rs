@@ -1,0 +1,6 @@
+#[wasp::plugin]
+pub trait Contract {
+    async fn fetch(&self) -> u32;
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[wasp::plugin]
+pub trait Contract {
+    fn pick<T>(&self, value: T) -> u32;
+}
+
+fn main() {}

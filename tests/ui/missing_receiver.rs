@@ -1,0 +1,6 @@
+#[wasp::plugin]
+pub trait Contract {
+    fn create() -> u32;
+}
+
+fn main() {}

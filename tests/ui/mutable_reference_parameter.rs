@@ -1,0 +1,6 @@
+#[wasp::plugin]
+pub trait Contract {
+    fn fill(&self, buffer: &mut Vec<u8>);
+}
+
+fn main() {}

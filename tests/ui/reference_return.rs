@@ -1,0 +1,6 @@
+#[wasp::plugin]
+pub trait Contract {
+    fn name(&self) -> &str;
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[wasp::plugin]
+pub trait Contract {
+    fn finish(self) -> u32;
+}
+
+fn main() {}

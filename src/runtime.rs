@@ -109,9 +109,11 @@ impl<'a> CallArgs<'a> {
     #[inline]
     pub fn new() -> Self {
         CallArgs {
-            values: [MaybeUninit::uninit(); MAX_WASM_PARAMS],
+            // SAFETY: an array of `MaybeUninit` needs no initialisation. Spelled this way
+            // because `[MaybeUninit::uninit(); N]` makes rustc clear the whole array.
+            values: unsafe { MaybeUninit::uninit().assume_init() },
             len: 0,
-            buffers: [MaybeUninit::uninit(); MAX_PARAMS],
+            buffers: unsafe { MaybeUninit::uninit().assume_init() },
             buffer_count: 0,
             scratch: Vec::new(),
         }

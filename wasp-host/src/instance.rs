@@ -1,10 +1,10 @@
 use crate::engine::Limits;
-use crate::linking::{StoreData, store_call_error};
+use crate::linking::{StoreData, call_alloc, store_call_error};
 use std::any::Any;
 use std::mem::MaybeUninit;
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
-use wasmtime::{Func, Memory, Store, TypedFunc, ValRaw};
+use wasmtime::{Func, Memory, Store, ValRaw};
 use wasp::__private::{Backend, CallArgs};
 use wasp::{Contract, Error, Handle};
 use wasp_abi::MAX_WASM_PARAMS;
@@ -23,7 +23,7 @@ pub(crate) struct Core {
     pub(crate) store: Store<StoreData>,
     pub(crate) instance: wasmtime::Instance,
     pub(crate) memory: Option<Memory>,
-    pub(crate) alloc: Option<TypedFunc<i32, i32>>,
+    pub(crate) alloc: Option<Func>,
     pub(crate) exports: Vec<Export>,
     pub(crate) names: Arc<[String]>,
     pub(crate) poisoned: Option<String>,
@@ -54,7 +54,7 @@ impl Core {
             args.place_buffers(0, &mut []);
             return Ok(());
         }
-        let (Some(alloc), Some(memory)) = (self.alloc.clone(), self.memory) else {
+        let (Some(alloc), Some(memory)) = (self.alloc, self.memory) else {
             return Err(Error::MissingExport {
                 name: wasp_abi::ALLOC_EXPORT.to_string(),
                 detail: "a call with string, byte or structured arguments needs `memory` and `wasp_alloc`"
@@ -62,8 +62,8 @@ impl Core {
             });
         };
         self.start_deadline();
-        let ptr = match alloc.call(&mut self.store, total as i32) {
-            Ok(ptr) => ptr as u32,
+        let ptr = match call_alloc(&mut self.store, alloc, total) {
+            Ok(ptr) => ptr,
             Err(e) => {
                 let error = store_call_error(
                     &mut self.store,

@@ -395,12 +395,12 @@ pub(crate) fn instantiate_core(
                     name: ALLOC_EXPORT.to_string(),
                     detail: "vanished between load and instantiation".to_string(),
                 })?;
-            Some(func.typed::<i32, i32>(&store).map_err(wasm_error)?)
+            Some(func)
         }
         None => None,
     };
     store.data_mut().memory = memory;
-    store.data_mut().alloc = alloc.clone();
+    store.data_mut().alloc = alloc;
     let initialize = compiled
         .initialize
         .as_ref()

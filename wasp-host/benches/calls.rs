@@ -1,0 +1,410 @@
+//! What a Wasp call costs beside raw wasmtime and native Rust, on the greeter plugin.
+//!
+//! ```text
+//! RUST_LIB_BACKTRACE=0 cargo bench -p wasp-host --bench calls
+//! RUST_LIB_BACKTRACE=0 cargo bench -p wasp-host --bench calls -- --quick
+//! ```
+//!
+//! `RUST_LIB_BACKTRACE=0` matters: these machines set `RUST_BACKTRACE=1`, under which every
+//! wasmtime error captures a backtrace, which is not what a production host pays.
+//!
+//! Every group runs Wasp beside its baselines in one process, on the same module and the same
+//! engine configuration (the pooling allocator), because only the ratio is comparable between
+//! machines and runs. The table printed at the end gives those ratios from criterion's own
+//! estimates (the `time:` lines above it), and only from estimates this run wrote, so no
+//! figure in it mixes two runs.
+
+use criterion::Criterion;
+use greeter_contract::{Greeter, GreeterHost};
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+use wasmtime::{InstancePre, Linker, Memory, Module, ModuleExport, Store, TypedFunc};
+use wasmtime_wasi::WasiCtxBuilder;
+use wasmtime_wasi::p1::WasiP1Ctx;
+
+const PLUGIN: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../examples/greeter/plugins/greeter-rust.wasm"
+);
+
+/// Pool slots: a few live instances at a time (the two warm ones plus one fresh one) is all
+/// the bench needs, and a small pool keeps the virtual memory reservation modest.
+const POOL: u32 = 16;
+
+const NAME: &str = "Nic";
+const GREETING: &str = "Hello Nic";
+
+struct Host;
+
+impl GreeterHost for Host {
+    fn call_me(&mut self, name: String) -> String {
+        format!("Hello {name}")
+    }
+}
+
+/// With epoch interruption on, a store traps at its first check unless given a deadline;
+/// one generous deadline per store is what a hand-written host without timeouts would set.
+const RAW_DEADLINE_TICKS: u64 = 1 << 32;
+
+/// The sandbox Wasp gives each instance, so that both sides pay for the same context.
+fn wasi() -> WasiP1Ctx {
+    WasiCtxBuilder::new()
+        .inherit_stdout()
+        .inherit_stderr()
+        .build_p1()
+}
+
+/// The module as a careful hand-written host would prepare it: linked once, exports looked
+/// up once by index.
+struct RawPlugin {
+    pre: InstancePre<WasiP1Ctx>,
+    initialize: Option<ModuleExport>,
+    memory: ModuleExport,
+    alloc: ModuleExport,
+    sum: ModuleExport,
+    hello: ModuleExport,
+}
+
+impl RawPlugin {
+    fn load(engine: &wasmtime::Engine) -> RawPlugin {
+        let module = Module::from_file(engine, PLUGIN).expect("compile the plugin");
+        let mut linker = Linker::new(engine);
+        wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |cx| cx).expect("link WASI");
+        // `wasp.panic` and `GreeterHost.call_me` are never reached by `sum` or `hello`.
+        linker
+            .define_unknown_imports_as_traps(&module)
+            .expect("stub imports");
+        let pre = linker.instantiate_pre(&module).expect("pre-instantiate");
+        let export = |name: &str| module.get_export_index(name).expect(name);
+        RawPlugin {
+            initialize: module.get_export_index("_initialize"),
+            memory: export("memory"),
+            alloc: export("wasp_alloc"),
+            sum: export("sum"),
+            hello: export("hello"),
+            pre,
+        }
+    }
+
+    /// No memory limiter here: Wasp's per-instance limit is one of the costs being measured.
+    fn instance(&self) -> (Store<WasiP1Ctx>, wasmtime::Instance) {
+        let mut store = Store::new(self.pre.module().engine(), wasi());
+        store.set_epoch_deadline(RAW_DEADLINE_TICKS);
+        let instance = self.pre.instantiate(&mut store).expect("instantiate");
+        if let Some(init) = &self.initialize {
+            let init = instance
+                .get_module_export(&mut store, init)
+                .and_then(|e| e.into_func());
+            let init = init
+                .expect("_initialize")
+                .typed::<(), ()>(&store)
+                .expect("_initialize type");
+            init.call(&mut store, ()).expect("_initialize");
+        }
+        (store, instance)
+    }
+
+    fn func<P: wasmtime::WasmParams, R: wasmtime::WasmResults>(
+        store: &mut Store<WasiP1Ctx>,
+        instance: &wasmtime::Instance,
+        export: &ModuleExport,
+    ) -> TypedFunc<P, R> {
+        let func = instance
+            .get_module_export(&mut *store, export)
+            .and_then(|e| e.into_func());
+        func.expect("function export")
+            .typed(&*store)
+            .expect("export type")
+    }
+
+    /// Only what a `sum` call needs.
+    fn fresh_sum(&self) -> i32 {
+        let (mut store, instance) = self.instance();
+        let sum = Self::func::<(i32, i32), i32>(&mut store, &instance, &self.sum);
+        sum.call(&mut store, (3, 2)).expect("sum")
+    }
+
+    /// Only what a `hello` call needs.
+    fn fresh_hello(&self) -> String {
+        let (mut store, instance) = self.instance();
+        let memory = instance
+            .get_module_export(&mut store, &self.memory)
+            .and_then(|e| e.into_memory());
+        let alloc = Self::func(&mut store, &instance, &self.alloc);
+        let hello = Self::func(&mut store, &instance, &self.hello);
+        hello_by_hand(&mut store, memory.expect("memory"), &alloc, &hello, NAME)
+    }
+
+    fn warm(&self) -> RawInstance {
+        let (mut store, instance) = self.instance();
+        let memory = instance
+            .get_module_export(&mut store, &self.memory)
+            .and_then(|e| e.into_memory());
+        RawInstance {
+            memory: memory.expect("memory"),
+            alloc: Self::func(&mut store, &instance, &self.alloc),
+            sum: Self::func(&mut store, &instance, &self.sum),
+            hello: Self::func(&mut store, &instance, &self.hello),
+            store,
+        }
+    }
+}
+
+struct RawInstance {
+    store: Store<WasiP1Ctx>,
+    memory: Memory,
+    alloc: TypedFunc<i32, i32>,
+    sum: TypedFunc<(i32, i32), i32>,
+    hello: TypedFunc<(i32, i32), i64>,
+}
+
+impl RawInstance {
+    fn sum(&mut self, a: i32, b: i32) -> i32 {
+        self.sum.call(&mut self.store, (a, b)).expect("sum")
+    }
+
+    fn hello(&mut self, name: &str) -> String {
+        hello_by_hand(&mut self.store, self.memory, &self.alloc, &self.hello, name)
+    }
+}
+
+/// The ABI by hand, with the checks a host cannot skip: bounds (slicing) and UTF-8.
+fn hello_by_hand(
+    store: &mut Store<WasiP1Ctx>,
+    memory: Memory,
+    alloc: &TypedFunc<i32, i32>,
+    hello: &TypedFunc<(i32, i32), i64>,
+    name: &str,
+) -> String {
+    let len = name.len();
+    let ptr = alloc.call(&mut *store, len as i32).expect("wasp_alloc") as u32 as usize;
+    memory.data_mut(&mut *store)[ptr..ptr + len].copy_from_slice(name.as_bytes());
+    let packed = hello
+        .call(&mut *store, (ptr as i32, len as i32))
+        .expect("hello") as u64;
+    let (ptr, len) = (packed as u32 as usize, (packed >> 32) as usize);
+    let bytes = &memory.data(&*store)[ptr..ptr + len];
+    std::str::from_utf8(bytes).expect("UTF-8").to_owned()
+}
+
+#[inline(never)]
+fn native_sum(a: i32, b: i32) -> i32 {
+    a.wrapping_add(b)
+}
+
+#[inline(never)]
+fn native_hello(name: &str) -> String {
+    format!("Hello {name}")
+}
+
+fn main() {
+    if std::env::var("RUST_LIB_BACKTRACE").as_deref() != Ok("0") {
+        eprintln!(
+            "note: run with RUST_LIB_BACKTRACE=0; with backtraces on, any error wasmtime creates is far costlier"
+        );
+    }
+    let started = SystemTime::now();
+    let output = output_directory();
+    let mut c = Criterion::default()
+        .output_directory(&output)
+        .sample_size(30)
+        .warm_up_time(Duration::from_millis(700))
+        .measurement_time(Duration::from_secs(2))
+        .configure_from_args();
+
+    let engine = wasp_host::Engine::builder()
+        .pooling(POOL)
+        .build()
+        .expect("pooling engine");
+    let plugin = engine.load::<dyn Greeter>(PLUGIN).expect("load the plugin");
+    // The very same wasmtime engine: epoch checks are compiled into the code and the
+    // allocator decides what instantiation costs, so both sides must share them.
+    let raw = RawPlugin::load(engine.wasmtime_engine());
+
+    let mut wasp = plugin.instantiate(Host).expect("instantiate");
+    let mut warm = raw.warm();
+    // A baseline that computed something else would make every ratio meaningless.
+    assert_eq!(wasp.sum(3, 2).expect("sum"), 5);
+    assert_eq!(warm.sum(3, 2), 5);
+    assert_eq!(native_sum(3, 2), 5);
+    assert_eq!(wasp.hello(NAME.to_string()).expect("hello"), GREETING);
+    assert_eq!(warm.hello(NAME), GREETING);
+    assert_eq!(native_hello(NAME), GREETING);
+    assert_eq!(
+        plugin
+            .instantiate(Host)
+            .expect("instantiate")
+            .sum(3, 2)
+            .expect("sum"),
+        5
+    );
+    assert_eq!(raw.fresh_sum(), 5);
+    assert_eq!(raw.fresh_hello(), GREETING);
+
+    let name = "sum/warm";
+    let mut group = c.benchmark_group(name);
+    bench(&mut group, "wasp", || {
+        wasp.sum(black_box(3), black_box(2)).expect("sum")
+    });
+    bench(&mut group, "raw", || warm.sum(black_box(3), black_box(2)));
+    bench(&mut group, "native", || {
+        native_sum(black_box(3), black_box(2))
+    });
+    group.finish();
+
+    let name = "hello/warm";
+    let mut group = c.benchmark_group(name);
+    // The contract takes `name: String`, so allocating it is part of the natural call.
+    bench(&mut group, "wasp", || {
+        wasp.hello(black_box(NAME).to_string()).expect("hello")
+    });
+    bench(&mut group, "raw", || warm.hello(black_box(NAME)));
+    bench(&mut group, "native", || native_hello(black_box(NAME)));
+    group.finish();
+    drop((wasp, warm));
+
+    let name = "sum/fresh-instance";
+    let mut group = c.benchmark_group(name);
+    bench(&mut group, "wasp", || {
+        let mut g = plugin.instantiate(Host).expect("instantiate");
+        g.sum(black_box(3), black_box(2)).expect("sum")
+    });
+    bench(&mut group, "raw", || raw.fresh_sum());
+    group.finish();
+
+    let name = "hello/fresh-instance";
+    let mut group = c.benchmark_group(name);
+    bench(&mut group, "wasp", || {
+        let mut g = plugin.instantiate(Host).expect("instantiate");
+        g.hello(black_box(NAME).to_string()).expect("hello")
+    });
+    bench(&mut group, "raw", || raw.fresh_hello());
+    group.finish();
+
+    c.final_summary();
+    if benchmarking() {
+        summary(&output, started);
+    }
+}
+
+/// Whether criterion measured rather than only checked (`cargo test --benches`, `--test`)
+/// or listed; a table from single unmeasured iterations would be noise.
+fn benchmarking() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    let has = |flag: &str| args.iter().any(|a| a == flag);
+    has("--bench") && !has("--test") && !has("--list") && !has("--profile-time")
+}
+
+fn bench<O>(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    mut routine: impl FnMut() -> O,
+) {
+    group.bench_function(name, |b| b.iter(&mut routine));
+}
+
+/// Criterion's default results directory (`$CRITERION_HOME`, else the cargo target
+/// directory's `criterion/`), set explicitly because criterion does not say which one it
+/// picked, and the summary must read what this run wrote.
+fn output_directory() -> PathBuf {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return home.into();
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        // Cargo runs benches from <target>/<profile>/deps/.
+        .or_else(|| {
+            std::env::current_exe()
+                .ok()?
+                .ancestors()
+                .nth(3)
+                .map(Path::to_path_buf)
+        })
+        .unwrap_or_else(|| PathBuf::from("target"));
+    target.join("criterion")
+}
+
+/// Criterion's estimate of one benchmark's time per iteration, in nanoseconds: the figure
+/// its `time:` line shows (the slope when it sampled linearly, else the mean). `None` when
+/// this run did not write it (filtered out, or run with `--baseline`/`--discard-baseline`).
+fn estimate(output: &Path, group: &str, function: &str, started: SystemTime) -> Option<f64> {
+    // Criterion's directory names replace `/` (the only special character used here).
+    let path = output
+        .join(group.replace('/', "_"))
+        .join(function)
+        .join("new")
+        .join("estimates.json");
+    let modified = std::fs::metadata(&path).ok()?.modified().ok()?;
+    if modified < started {
+        return None;
+    }
+    let json = std::fs::read_to_string(&path).ok()?;
+    let field = if json.contains("\"slope\":null") {
+        "\"mean\":"
+    } else {
+        "\"slope\":"
+    };
+    // Each statistic's object holds its confidence interval first, then its point estimate.
+    let rest = &json[json.find(field)?..];
+    let rest = &rest[rest.find("\"point_estimate\":")? + "\"point_estimate\":".len()..];
+    let end = rest.find([',', '}'])?;
+    rest[..end].parse().ok()
+}
+
+fn summary(output: &Path, started: SystemTime) {
+    // The targets the performance issue sets for Wasp against raw wasmtime.
+    const ROWS: [(&str, f64); 4] = [
+        ("sum/warm", 1.5),
+        ("hello/warm", 3.0),
+        ("sum/fresh-instance", 1.5),
+        ("hello/fresh-instance", 1.5),
+    ];
+    println!();
+    println!("Criterion's estimates from this run, per call, and their ratios:");
+    println!(
+        "{:<22} {:>10} {:>10} {:>10} {:>9} {:>11} {:>7} {:>4}",
+        "group", "wasp", "raw", "native", "wasp/raw", "wasp/native", "target", "met"
+    );
+    for (group, target) in ROWS {
+        let get = |name: &str| estimate(output, group, name, started);
+        let Some(wasp) = get("wasp") else { continue };
+        let (raw, native) = (get("raw"), get("native"));
+        let ratio = |base: Option<f64>| base.map(|b| wasp / b);
+        let (vs_raw, vs_native) = (ratio(raw), ratio(native));
+        let target_text = format!("<={target}x");
+        let met = match vs_raw {
+            Some(r) if r <= target => "yes",
+            Some(_) => "NO",
+            None => "-",
+        };
+        println!(
+            "{:<22} {:>10} {:>10} {:>10} {:>9} {:>11} {:>7} {:>4}",
+            group,
+            time(Some(wasp)),
+            time(raw),
+            time(native),
+            times(vs_raw),
+            times(vs_native),
+            target_text,
+            met
+        );
+    }
+}
+
+fn time(ns: Option<f64>) -> String {
+    let Some(ns) = ns else {
+        return "-".to_string();
+    };
+    if ns < 1e3 {
+        format!("{ns:.1} ns")
+    } else if ns < 1e6 {
+        format!("{:.2} µs", ns / 1e3)
+    } else {
+        format!("{:.2} ms", ns / 1e6)
+    }
+}
+
+fn times(ratio: Option<f64>) -> String {
+    ratio.map_or_else(|| "-".to_string(), |r| format!("{r:.2}x"))
+}

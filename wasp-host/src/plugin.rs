@@ -232,24 +232,41 @@ impl HostDispatch for NoHostYet {
     }
 }
 
-/// Asks a plugin without a descriptor section for its descriptor, in a throwaway instance
-/// with no WASI grants and the engine's limits.
-fn descriptor_from_export(engine: &Engine, pre: &InstancePre<StoreData>) -> Result<Vec<u8>, Error> {
+/// A store for one instance: its WASI context, host functions and the engine's limits, with
+/// the deadline set for what runs first (start functions, `_initialize`).
+fn new_store(
+    engine: &wasmtime::Engine,
+    limits: Limits,
+    wasi: wasmtime_wasi::p1::WasiP1Ctx,
+    host: Box<dyn HostDispatch>,
+) -> Store<StoreData> {
     let mut store = Store::new(
-        &engine.inner,
+        engine,
         StoreData {
-            wasi: wasmtime_wasi::WasiCtxBuilder::new().build_p1(),
-            host: Box::new(NoHostYet),
+            wasi,
+            host,
             memory: None,
             alloc: None,
-            limiter: MemoryLimiter::new(engine.limits.max_memory),
+            limiter: MemoryLimiter::new(limits.max_memory),
         },
     );
     store.limiter(|data| &mut data.limiter);
-    let timeout = engine.limits.call_timeout;
-    if let Some(ticks) = engine.limits.deadline_ticks {
+    if let Some(ticks) = limits.deadline_ticks {
         store.set_epoch_deadline(ticks);
     }
+    store
+}
+
+/// Asks a plugin without a descriptor section for its descriptor, in a throwaway instance
+/// with no WASI grants and the engine's limits.
+fn descriptor_from_export(engine: &Engine, pre: &InstancePre<StoreData>) -> Result<Vec<u8>, Error> {
+    let mut store = new_store(
+        &engine.inner,
+        engine.limits,
+        wasmtime_wasi::WasiCtxBuilder::new().build_p1(),
+        Box::new(NoHostYet),
+    );
+    let timeout = engine.limits.call_timeout;
     let instance = pre
         .instantiate(&mut store)
         .map_err(|e| store_call_error(&mut store, CONTRACT_EXPORT, timeout, e))?;
@@ -362,21 +379,8 @@ pub(crate) fn instantiate_core(
         .inherit_stdout()
         .inherit_stderr()
         .build_p1();
-    let mut store = Store::new(
-        &compiled.engine,
-        StoreData {
-            wasi,
-            host,
-            memory: None,
-            alloc: None,
-            limiter: MemoryLimiter::new(compiled.limits.max_memory),
-        },
-    );
-    store.limiter(|data| &mut data.limiter);
+    let mut store = new_store(&compiled.engine, compiled.limits, wasi, host);
     let timeout = compiled.limits.call_timeout;
-    if let Some(ticks) = compiled.limits.deadline_ticks {
-        store.set_epoch_deadline(ticks);
-    }
     let instance = compiled
         .pre
         .instantiate(&mut store)

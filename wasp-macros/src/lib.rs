@@ -10,6 +10,8 @@
 mod expand_host;
 mod expand_plugin;
 mod model;
+#[cfg(test)]
+mod snapshot_tests;
 
 use model::{Errors, Side, TraitModel};
 use proc_macro::TokenStream;

@@ -52,6 +52,13 @@
 //! ```
 //! The host: see the `wasp-host` crate.
 //!
+//! # Logging
+//! Plugins log with [`error!`], [`warn!`], [`info!`], [`debug!`] and [`trace!`] (or
+//! [`log!`](crate::log!) with a [`Level`] value), which take [`format!`]'s arguments:
+//! `wasp::info!("read {} bytes from {}", n, path)`. Each line becomes a `tracing` event in the
+//! host at the same level, carrying the plugin's name and the instance's id. A line the host
+//! does not want is not even formatted. On native targets the macros print to standard error.
+//!
 //! # Supported types
 //! Parameters and results may be any integer type, `f32`, `f64`, `bool`, `char` (one wasm
 //! value each, no copy), `String` and `Vec<u8>` (raw bytes), `&str` and `&[u8]` parameters,
@@ -63,12 +70,15 @@
 
 mod contract;
 mod error;
+mod log;
 #[doc(hidden)]
 pub mod runtime;
 
+pub use crate::log::log_enabled;
 pub use contract::{Contract, Handle, HostContract, HostInterface, NoHost};
 pub use error::{Error, HostError, HostResult, Location};
 pub use wasp_abi::descriptor;
+pub use wasp_abi::Level;
 pub use wasp_macros::{host, plugin};
 
 /// Items generated code refers to. Not a stable API.

@@ -1,6 +1,7 @@
 //! Hand-written modules that lie: pointers and lengths outside memory, lengths that
 //! overflow, invalid UTF-8 and encodings, bad allocations, missing or mistyped exports,
-//! unknown imports. Each must give an error, never a host panic.
+//! unknown or mistyped imports, log lines outside memory or at no level. Each must give an
+//! error, never a host panic.
 
 mod common;
 
@@ -295,6 +296,84 @@ fn an_import_the_host_does_not_provide_is_refused_at_load() {
                 "the plugin imports host function `GreeterHost.other`, which the host's contract does not declare",
             ]
         ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_mistyped_runtime_import_is_refused_at_load() {
+    let wat = greeter_wat(&Bodies::default()).replacen(
+        "(memory",
+        "(import \"wasp\" \"log\" (func (param i64 i32))) \
+         (import \"wasp\" \"log_level\" (func (param i32) (result i32))) \
+         (import \"wasp\" \"unknown\" (func)) (memory",
+        1,
+    );
+    match engine()
+        .load_bytes::<dyn Greeter>(wat.as_bytes())
+        .err()
+        .unwrap()
+    {
+        wasp::Error::ContractMismatch { differences, .. } => assert_eq!(
+            differences,
+            vec![
+                "import `wasp.log` has wasm type (i64, i32) -> (), the host provides (i32, i32, i32) -> ()",
+                "import `wasp.log_level` has wasm type (i32) -> i32, the host provides () -> i32",
+                "the plugin imports `wasp.unknown`, which the host does not provide",
+            ]
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_log_line_outside_memory_or_at_no_level_is_an_error() {
+    let wat = r#"(module
+        (import "wasp" "log" (func $log (param i32 i32 i32)))
+        (memory (export "memory") 1)
+        (func (export "outside") (call $log (i32.const 3) (i32.const 65530) (i32.const 7)))
+        (func (export "overflow") (call $log (i32.const 3) (i32.const -1) (i32.const -1)))
+        (func (export "level") (param i32) (call $log (local.get 0) (i32.const 0) (i32.const 1))))"#;
+    let plugin = engine().load_raw_bytes(wat.as_bytes()).unwrap();
+    for export in ["outside", "overflow"] {
+        let mut raw = plugin.instantiate().unwrap();
+        match raw.call::<()>(export, ()).unwrap_err() {
+            wasp::Error::OutOfBounds {
+                function,
+                memory_size,
+                ..
+            } => {
+                assert_eq!(function, "wasp.log");
+                assert_eq!(memory_size, 65536);
+            }
+            other => panic!("{export}: {other:?}"),
+        }
+        assert!(raw.is_poisoned());
+    }
+    for level in [-1, 0, 6, i32::MAX] {
+        let mut raw = plugin.instantiate().unwrap();
+        match raw.call::<()>("level", (level,)).unwrap_err() {
+            wasp::Error::Decode { function, detail } => {
+                assert_eq!(function, "wasp.log");
+                assert_eq!(
+                    detail,
+                    format!("log level {level} is not one of 1 (error) to 5 (trace)")
+                );
+            }
+            other => panic!("{level}: {other:?}"),
+        }
+    }
+    // A module that logs must export its memory, where the line is.
+    let no_memory = r#"(module
+        (import "wasp" "log" (func $log (param i32 i32 i32)))
+        (func (export "say") (call $log (i32.const 3) (i32.const 0) (i32.const 0))))"#;
+    let mut raw = engine()
+        .load_raw_bytes(no_memory.as_bytes())
+        .unwrap()
+        .instantiate()
+        .unwrap();
+    match raw.call::<()>("say", ()).unwrap_err() {
+        wasp::Error::MissingExport { name, .. } => assert_eq!(name, "memory"),
         other => panic!("{other:?}"),
     }
 }

@@ -73,3 +73,76 @@ pub fn sample_record() -> Record {
         scores: Default::default(),
     }
 }
+
+pub mod events;
+
+/// A fresh directory under the system's temporary directory, removed with everything in it
+/// when dropped.
+pub struct TempDir {
+    pub path: PathBuf,
+}
+
+impl TempDir {
+    pub fn new(label: &str) -> TempDir {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "wasp-test-{}-{label}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create a temporary directory");
+        TempDir { path }
+    }
+
+    pub fn join(&self, relative: &str) -> PathBuf {
+        self.path.join(relative)
+    }
+
+    /// Creates `relative` (and its parents) with `contents`.
+    pub fn write(&self, relative: &str, contents: &str) -> PathBuf {
+        let path = self.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    /// Every file below the directory, as sorted relative paths with their contents.
+    pub fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
+        fn walk(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<(String, Vec<u8>)>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                let relative = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                if path.is_dir() {
+                    out.push((format!("{relative}/"), Vec::new()));
+                    walk(root, &path, out);
+                } else {
+                    out.push((relative, std::fs::read(&path).unwrap_or_default()));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.path, &self.path, &mut out);
+        out.sort();
+        out
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+pub fn sandbox_plugin() -> wasp_host::Plugin<dyn sandbox_contract::Sandbox> {
+    engine()
+        .load::<dyn sandbox_contract::Sandbox>(repo_path("tests/wasm/sandbox.wasm"))
+        .expect("load the sandbox plugin")
+}

@@ -12,8 +12,10 @@
 
 pub mod codec;
 pub mod descriptor;
+mod level;
 mod scalar;
 
+pub use level::Level;
 pub use scalar::{Scalar, ValType};
 
 /// Version of the wire ABI described in `docs/ABI.md`. A plugin and a host must agree on it.
@@ -43,6 +45,18 @@ pub const RUNTIME_MODULE: &str = "wasp";
 /// `wasp.panic(msg_ptr, msg_len, file_ptr, file_len, line, column)`: the plugin gives up; the
 /// host ends the call with a panic error carrying this message and location.
 pub const PANIC_IMPORT: &str = "panic";
+
+/// `wasp.log(level, msg_ptr, msg_len)`: one log line from the plugin, at a [`Level`]
+/// (1 = error ... 5 = trace), UTF-8. The host turns it into a `tracing` event.
+pub const LOG_IMPORT: &str = "log";
+
+/// `wasp.log_level() -> i32`: the most verbose [`Level`] the host wants right now, or 0 when
+/// it wants no log lines at all. Lines above it are dropped by the host, so a plugin need not
+/// format them.
+pub const LOG_LEVEL_IMPORT: &str = "log_level";
+
+/// Longest log line the host keeps, in bytes; the rest of a longer line is cut off.
+pub const MAX_LOG_LINE: u32 = 64 * 1024;
 
 /// Most parameters a contract method may have: every parameter costs one or two wasm values
 /// and the host keeps them in a fixed array so that a call allocates nothing.

@@ -10,6 +10,8 @@
 //!   `wasp_alloc` included), so the host reads it without another crossing to free it.
 //! - A panic reports its message and location through the `wasp.panic` import; the host
 //!   turns it into an error and unwinds the call.
+//! - Log lines ([`log`], behind the `wasp::info!` family of macros) go to the `wasp.log`
+//!   import, after asking `wasp.log_level` once per call whether the host wants them.
 //!
 //! The plugin is single-threaded and the host never re-enters an export while another runs
 //! (except `wasp_alloc`, which touches only the return slot), which is what makes the
@@ -29,6 +31,9 @@ pub use wasp_abi;
 // The previous call's buffer result, kept alive until the host has read it.
 static mut RETURN_SLOT: Vec<u8> = Vec::new();
 static mut PANIC_HOOK_INSTALLED: bool = false;
+// The host's answer to `wasp.log_level` during this call; `LEVEL_UNKNOWN` until asked.
+static mut LOG_LEVEL: i32 = LEVEL_UNKNOWN;
+const LEVEL_UNKNOWN: i32 = -1;
 
 /// Called first by every export: releases the previous call's result and makes sure panics
 /// are reported to the host.
@@ -45,6 +50,8 @@ pub fn enter() {
             *installed = true;
             install_panic_hook();
         }
+        // The host's subscriber may have changed since the last call: ask again when needed.
+        *std::ptr::addr_of_mut!(LOG_LEVEL) = LEVEL_UNKNOWN;
     }
 }
 
@@ -314,6 +321,74 @@ pub unsafe fn take_host_serde<T: DeserializeOwned>(packed: i64) -> T {
             e
         ),
     }
+}
+
+// ---- logging ----
+
+#[cfg(target_arch = "wasm32")]
+#[link(wasm_import_module = "wasp")]
+extern "C" {
+    #[link_name = "log"]
+    fn wasp_log(level: i32, msg_ptr: i32, msg_len: i32);
+    #[link_name = "log_level"]
+    fn wasp_log_level() -> i32;
+}
+
+/// The most verbose level the host wants log lines at, as a wasm value (0: none, 1: errors
+/// only, ... 5: everything). Asked from the host at most once per call into the plugin.
+///
+/// On other targets every level is enabled.
+#[inline]
+pub fn max_log_level() -> i32 {
+    // SAFETY: see `enter`.
+    unsafe {
+        let cached = &mut *std::ptr::addr_of_mut!(LOG_LEVEL);
+        if *cached == LEVEL_UNKNOWN {
+            *cached = ask_log_level();
+        }
+        *cached
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn ask_log_level() -> i32 {
+    // SAFETY: an import without arguments.
+    unsafe { wasp_log_level() }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn ask_log_level() -> i32 {
+    wasp_abi::Level::Trace.as_i32()
+}
+
+/// Whether a log line at `level` would reach the host; the logging macros check it before
+/// formatting anything.
+#[inline]
+pub fn log_enabled(level: wasp_abi::Level) -> bool {
+    level.as_i32() <= max_log_level()
+}
+
+/// Sends one log line to the host (`wasp.log`), which makes it a `tracing` event with the
+/// plugin's name and instance id. Check [`log_enabled`] first to skip the formatting.
+///
+/// On targets other than wasm32 (a plugin's own unit tests, say) the line goes to standard
+/// error as `[LEVEL] message`, where the test harness captures it.
+pub fn log(level: wasp_abi::Level, message: std::fmt::Arguments<'_>) {
+    match message.as_str() {
+        Some(text) => log_str(level, text),
+        None => log_str(level, &std::fmt::format(message)),
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn log_str(level: wasp_abi::Level, text: &str) {
+    // SAFETY: the host reads the range, bounds-checked, during the call.
+    unsafe { wasp_log(level.as_i32(), text.as_ptr() as i32, text.len() as i32) }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn log_str(level: wasp_abi::Level, text: &str) {
+    eprintln!("[{}] {}", level, text);
 }
 
 // ---- panics ----

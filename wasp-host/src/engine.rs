@@ -167,15 +167,23 @@ impl Engine {
     }
 
     /// Loads the plugin at `path`: compiles it and verifies that it implements contract `C`.
+    /// The plugin is named after the file's stem (`greeter-rust` for
+    /// `plugins/greeter-rust.wasm`); see [`Plugin::name`].
     ///
     /// # Errors
     /// [`Error::Io`] if the file cannot be read; otherwise as [`Engine::load_bytes`].
     pub fn load<C: ?Sized + Contract>(&self, path: impl AsRef<Path>) -> Result<Plugin<C>, Error> {
-        let bytes = read(path.as_ref())?;
-        self.load_bytes(&bytes)
+        let path = path.as_ref();
+        let bytes = read(path)?;
+        let plugin = self.load_bytes(&bytes)?;
+        Ok(match stem(path) {
+            Some(name) => plugin.with_name(name),
+            None => plugin,
+        })
     }
 
-    /// Loads a plugin from its bytes (binary WebAssembly, or the text format).
+    /// Loads a plugin from its bytes (binary WebAssembly, or the text format). The plugin is
+    /// named after its contract (`Greeter`); see [`Plugin::with_name`].
     ///
     /// # Errors
     /// - [`Error::Wasm`] when the bytes are not a valid module;
@@ -191,8 +199,13 @@ impl Engine {
     /// # Errors
     /// [`Error::Io`] if the file cannot be read; otherwise as [`Engine::load_raw_bytes`].
     pub fn load_raw(&self, path: impl AsRef<Path>) -> Result<RawPlugin, Error> {
-        let bytes = read(path.as_ref())?;
-        self.load_raw_bytes(&bytes)
+        let path = path.as_ref();
+        let bytes = read(path)?;
+        let plugin = self.load_raw_bytes(&bytes)?;
+        Ok(match stem(path) {
+            Some(name) => plugin.with_name(name),
+            None => plugin,
+        })
     }
 
     /// Loads a module for calls by export name from its bytes.
@@ -203,6 +216,10 @@ impl Engine {
     pub fn load_raw_bytes(&self, bytes: &[u8]) -> Result<RawPlugin, Error> {
         RawPlugin::load(self, bytes)
     }
+}
+
+fn stem(path: &Path) -> Option<String> {
+    Some(path.file_stem()?.to_string_lossy().into_owned())
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, Error> {

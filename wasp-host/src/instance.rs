@@ -1,5 +1,6 @@
 use crate::engine::Limits;
 use crate::linking::{StoreData, call_alloc, store_call_error};
+use crate::sandbox::{CALL_TARGET, CapturedOutput};
 use std::any::Any;
 use std::mem::MaybeUninit;
 use std::ops::{Deref, DerefMut};
@@ -28,6 +29,10 @@ pub(crate) struct Core {
     pub(crate) names: Arc<[String]>,
     pub(crate) poisoned: Option<String>,
     pub(crate) limits: Limits,
+    /// The plugin's name and this instance's process-wide id, for spans and log lines.
+    pub(crate) plugin: Arc<str>,
+    pub(crate) id: u64,
+    pub(crate) output: CapturedOutput,
 }
 
 impl Core {
@@ -110,11 +115,34 @@ impl Core {
     pub(crate) fn memory_size(&self) -> usize {
         self.memory.map_or(0, |m| m.data_size(&self.store))
     }
-}
 
-impl Backend for Core {
+    /// The capture buffer of standard output (`false`) or error (`true`), if it captures.
+    pub(crate) fn captured(&self, stderr: bool) -> Option<&crate::sandbox::Captured> {
+        if stderr {
+            self.output.stderr.as_deref()
+        } else {
+            self.output.stdout.as_deref()
+        }
+    }
+
+    /// Calls method number `method`, inside a `tracing` span `call` (plugin, method,
+    /// instance) when a subscriber wants one. Without one, the span costs a load and a branch
+    /// and allocates nothing.
     #[inline]
-    fn call(&mut self, method: usize, args: &mut CallArgs<'_>) -> Result<u64, Error> {
+    fn traced_call(&mut self, method: usize, args: &mut CallArgs<'_>) -> Result<u64, Error> {
+        let span = tracing::debug_span!(
+            target: CALL_TARGET,
+            "call",
+            plugin = &*self.plugin,
+            method = self.names.get(method).map_or("", String::as_str),
+            instance = self.id,
+        );
+        let _entered = span.enter();
+        self.untraced_call(method, args)
+    }
+
+    #[inline]
+    fn untraced_call(&mut self, method: usize, args: &mut CallArgs<'_>) -> Result<u64, Error> {
         if let Some(cause) = &self.poisoned {
             return Err(Error::Poisoned {
                 cause: cause.clone(),
@@ -181,6 +209,13 @@ impl Backend for Core {
                 Err(self.fail(error))
             }
         }
+    }
+}
+
+impl Backend for Core {
+    #[inline]
+    fn call(&mut self, method: usize, args: &mut CallArgs<'_>) -> Result<u64, Error> {
+        self.traced_call(method, args)
     }
 
     #[inline]
@@ -269,6 +304,56 @@ impl<C: ?Sized + Contract> Instance<C> {
     /// The current size of the plugin's linear memory, in bytes.
     pub fn memory_size(this: &Self) -> usize {
         Instance::core(this).map_or(0, Core::memory_size)
+    }
+
+    /// This instance's id: unique in the process, counting from 1 in creation order. Its log
+    /// lines, forwarded output and call spans carry it as the field `instance`.
+    pub fn id(this: &Self) -> u64 {
+        Instance::core(this).map_or(0, |c| c.id)
+    }
+
+    /// The name of the plugin this instance was created from ([`Plugin::name`](crate::Plugin::name)).
+    pub fn plugin_name(this: &Self) -> &str {
+        Instance::core(this).map_or("", |c| &c.plugin)
+    }
+
+    /// What the plugin has written to standard output so far, when it is captured
+    /// ([`Output::Capture`](crate::Output::Capture)); empty otherwise. At most the
+    /// configuration's capture limit: see [`Instance::stdout_dropped`].
+    pub fn stdout(this: &Self) -> Vec<u8> {
+        Instance::captured(this, false).map_or_else(Vec::new, |c| c.contents())
+    }
+
+    /// Takes the captured standard output, leaving the buffer empty (and with room for
+    /// another capture limit's worth).
+    pub fn take_stdout(this: &mut Self) -> Vec<u8> {
+        Instance::captured(this, false).map_or_else(Vec::new, |c| c.take())
+    }
+
+    /// How many bytes of standard output were dropped since the instance was created,
+    /// because the capture buffer was full.
+    pub fn stdout_dropped(this: &Self) -> u64 {
+        Instance::captured(this, false).map_or(0, |c| c.dropped())
+    }
+
+    /// What the plugin has written to standard error so far, when it is captured; as
+    /// [`Instance::stdout`].
+    pub fn stderr(this: &Self) -> Vec<u8> {
+        Instance::captured(this, true).map_or_else(Vec::new, |c| c.contents())
+    }
+
+    /// Takes the captured standard error; as [`Instance::take_stdout`].
+    pub fn take_stderr(this: &mut Self) -> Vec<u8> {
+        Instance::captured(this, true).map_or_else(Vec::new, |c| c.take())
+    }
+
+    /// How many bytes of standard error were dropped; as [`Instance::stdout_dropped`].
+    pub fn stderr_dropped(this: &Self) -> u64 {
+        Instance::captured(this, true).map_or(0, |c| c.dropped())
+    }
+
+    fn captured(this: &Self, stderr: bool) -> Option<&crate::sandbox::Captured> {
+        Instance::core(this)?.captured(stderr)
     }
 }
 

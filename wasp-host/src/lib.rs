@@ -25,10 +25,10 @@
 //! - [`Plugin<C>`]: a module compiled once and verified against contract `C` (its contract
 //!   descriptor, exports and imports) at load, so that no call can fail for a reason the
 //!   load could have found. `Send + Sync`, cheap to clone; instantiate it as often as needed.
-//! - [`Instance<C>`]: one sandbox: its own store, linear memory, WASI context and host
-//!   state. It dereferences to the contract's generated handle, whose methods mirror the
-//!   trait's and return `Result<T, wasp::Error>`. Used by one caller at a time (`&mut`);
-//!   it is `Send`, so it may move between threads.
+//! - [`Instance<C>`]: one sandbox: its own store, linear memory, WASI context (configured
+//!   by an [`InstanceConfig`]) and host state. It dereferences to the contract's generated
+//!   handle, whose methods mirror the trait's and return `Result<T, wasp::Error>`. Used by
+//!   one caller at a time (`&mut`); it is `Send`, so it may move between threads.
 //! - [`RawPlugin`] / [`RawInstance`]: calls by export name for modules that follow
 //!   `docs/ABI.md` without a contract (scalars, strings and bytes in and out).
 //!
@@ -37,10 +37,60 @@
 //! got wrong *poisons* the instance: its memory may be inconsistent, so every later call
 //! returns [`wasp::Error::Poisoned`]. Instantiate again; the plugin stays compiled.
 //!
-//! # Sandbox and limits
-//! Each instance gets its own WASI context with nothing granted but stdout and stderr, which
-//! are inherited from the host process: no files, no environment, no arguments.
+//! # Sandbox
+//! Each instance gets its own WASI context. By default it grants nothing: no files, no
+//! environment variables, no arguments, an empty standard input, and standard output and
+//! error forwarded line by line to `tracing`. [`InstanceConfig`] grants more, per instance:
 //!
+//! ```no_run
+//! # use greeter_contract::{Greeter, GreeterHost};
+//! # struct Host;
+//! # impl GreeterHost for Host {
+//! #     fn call_me(&mut self, name: String) -> String { name }
+//! # }
+//! use wasp_host::{Access, Instance, InstanceConfig, Output};
+//!
+//! # fn main() -> Result<(), wasp::Error> {
+//! # let engine = wasp_host::Engine::new()?;
+//! # let plugin = engine.load::<dyn Greeter>("greeter.wasm")?;
+//! let config = InstanceConfig::new()
+//!     .env("LANG", "en")                                  // environment variables
+//!     .arg("greeter")                                     // arguments
+//!     .mount("/srv/in", "/input", Access::ReadOnly)       // any number of mounts
+//!     .mount("/srv/out", "/output", Access::ReadWrite)
+//!     .stdin(b"input".to_vec())                           // standard input
+//!     .stdout(Output::Capture)                            // inherit, discard, capture or tracing
+//!     .stderr(Output::Tracing);
+//! let mut greeter = plugin.instantiate_with(Host, &config)?;
+//! greeter.hello("Nic".into())?;
+//! let printed: Vec<u8> = Instance::take_stdout(&mut greeter);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! A plugin reaches nothing outside its mounts (`..`, absolute paths and symbolic links
+//! cannot leave them), a read-only mount refuses every change with a WASI error the plugin
+//! sees, and captured output is capped ([`DEFAULT_CAPTURE_LIMIT`], 1 MiB per stream unless
+//! [`InstanceConfig::capture_limit`] says otherwise): beyond the cap it is dropped and
+//! counted, so a plugin cannot grow the host's memory by printing.
+//!
+//! # Logging and tracing
+//! Everything a plugin says reaches the host's `tracing` subscriber with the plugin's name
+//! ([`Plugin::name`]) and the instance's id ([`Instance::id`]) as the fields `plugin` and
+//! `instance`:
+//!
+//! | what | target | level |
+//! |---|---|---|
+//! | `wasp::info!` and the other logging macros in a plugin (`wasp.log` in the ABI) | [`LOG_TARGET`] `wasp::plugin` | the plugin's: `error!` is `ERROR` ... `trace!` is `TRACE` |
+//! | standard output, with [`Output::Tracing`] (the default) | [`STDOUT_TARGET`] `wasp::plugin::stdout` | `INFO` |
+//! | standard error, with [`Output::Tracing`] (the default) | [`STDERR_TARGET`] `wasp::plugin::stderr` | `WARN` |
+//! | a span `call` around every call, with the field `method` too | [`CALL_TARGET`] `wasp::call` | `DEBUG` |
+//!
+//! The host tells plugins the most verbose level the subscriber wants for [`LOG_TARGET`],
+//! so a disabled log line is not even formatted inside the plugin. Without a subscriber that
+//! wants them, the call spans cost a load and a branch per call.
+//!
+//! # Limits
 //! Every call (and instantiation) is interrupted after the engine's call timeout, 10 s by
 //! default ([`EngineBuilder::call_timeout`]), with [`wasp::Error::Timeout`], so an endless
 //! loop cannot hang the host. Each instance's memory is capped, 1 GiB by default
@@ -54,10 +104,15 @@ mod instance;
 mod linking;
 mod plugin;
 mod raw;
+mod sandbox;
 mod wasm;
 
 pub use engine::{DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_MEMORY, Engine, EngineBuilder};
 pub use instance::Instance;
 pub use plugin::Plugin;
 pub use raw::{RawArg, RawArgs, RawInstance, RawPlugin, RawResult};
+pub use sandbox::{
+    Access, CALL_TARGET, DEFAULT_CAPTURE_LIMIT, InstanceConfig, LOG_TARGET, MAX_FORWARDED_LINE,
+    Mount, Output, STDERR_TARGET, STDOUT_TARGET,
+};
 pub use wasp::{Contract, Error, HostError, HostResult};

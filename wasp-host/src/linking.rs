@@ -8,12 +8,18 @@ use wasmtime::{AsContextMut, Caller, Func, Linker, Memory, Module, ValRaw};
 use wasp::__private::{HostDispatch, HostReturn, guest_slice};
 use wasp::{Error, Location};
 use wasp_abi::descriptor::HostInterface;
-use wasp_abi::{MAX_WASM_PARAMS, PANIC_IMPORT, RUNTIME_MODULE, ValType, pack};
+use wasp_abi::{
+    LOG_IMPORT, LOG_LEVEL_IMPORT, Level, MAX_LOG_LINE, MAX_WASM_PARAMS, PANIC_IMPORT,
+    RUNTIME_MODULE, ValType, pack,
+};
 
 /// The per-instance state inside a wasmtime store.
 pub(crate) struct StoreData {
     pub(crate) wasi: wasmtime_wasi::p1::WasiP1Ctx,
     pub(crate) host: Box<dyn HostDispatch>,
+    /// The plugin's name and the instance's id, which its log lines carry.
+    pub(crate) plugin: std::sync::Arc<str>,
+    pub(crate) instance: u64,
     /// Set right after instantiation; host functions need it to read and write arguments.
     pub(crate) memory: Option<Memory>,
     /// The plugin's `wasp_alloc`, verified at load to be `(i32) -> i32`.
@@ -81,6 +87,17 @@ pub(crate) const WASI_MODULE: &str = "wasi_snapshot_preview1";
 /// Longest panic message or file name kept; a plugin cannot make the host copy more.
 const MAX_PANIC_TEXT: u32 = 64 * 1024;
 
+/// The wasm type of each import of the `wasp` module that the host provides to every plugin.
+pub(crate) fn runtime_import(name: &str) -> Option<(&'static [ValType], &'static [ValType])> {
+    use ValType::I32;
+    match name {
+        PANIC_IMPORT => Some((&[I32, I32, I32, I32, I32, I32], &[])),
+        LOG_IMPORT => Some((&[I32, I32, I32], &[])),
+        LOG_LEVEL_IMPORT => Some((&[], &[I32])),
+        _ => None,
+    }
+}
+
 /// A linker with WASI, the wasp runtime imports, and (if any) the contract's host functions.
 pub(crate) fn linker(
     engine: &wasmtime::Engine,
@@ -134,6 +151,42 @@ pub(crate) fn linker(
                 Err(wasmtime::Error::new(Error::Panic { message, location }))
             },
         )
+        .map_err(wasm_error)?;
+    linker
+        .func_wrap(
+            RUNTIME_MODULE,
+            LOG_IMPORT,
+            |mut caller: Caller<'_, StoreData>,
+             level: i32,
+             ptr: i32,
+             len: i32|
+             -> wasmtime::Result<()> {
+                const FUNCTION: &str = "wasp.log";
+                let Some(level) = Level::from_i32(level) else {
+                    return Err(wasmtime::Error::new(Error::Decode {
+                        function: FUNCTION.to_string(),
+                        detail: format!("log level {level} is not one of 1 (error) to 5 (trace)"),
+                    }));
+                };
+                let Some(memory) = caller.data().memory else {
+                    return Err(wasmtime::Error::new(Error::MissingExport {
+                        name: wasp_abi::MEMORY_EXPORT.to_string(),
+                        detail: format!("`{FUNCTION}` reads the line from the plugin's memory"),
+                    }));
+                };
+                let (bytes, data) = memory.data_and_store_mut(&mut caller);
+                let line = guest_slice(bytes, FUNCTION, ptr as u32 as u64, len as u32 as u64)
+                    .map_err(wasmtime::Error::new)?;
+                let line = &line[..line.len().min(MAX_LOG_LINE as usize)];
+                crate::sandbox::emit_log(level, &data.plugin, data.instance, line);
+                Ok(())
+            },
+        )
+        .map_err(wasm_error)?;
+    linker
+        .func_wrap(RUNTIME_MODULE, LOG_LEVEL_IMPORT, || -> i32 {
+            crate::sandbox::max_log_level()
+        })
         .map_err(wasm_error)?;
     if let Some(host) = host {
         for (index, function) in host.functions.iter().enumerate() {
@@ -249,7 +302,20 @@ pub(crate) fn check_imports(module: &Module, host: Option<&HostInterface>) -> Ve
             // wasmtime-wasi provides all of preview 1; the linker checks types.
             continue;
         }
-        if m == RUNTIME_MODULE && n == PANIC_IMPORT {
+        if m == RUNTIME_MODULE
+            && let Some((params, results)) = runtime_import(n)
+        {
+            let matches = import
+                .ty()
+                .func()
+                .is_some_and(|actual| crate::wasm::func_type_is(actual, params, results));
+            if !matches {
+                problems.push(format!(
+                    "import `{m}.{n}` has wasm type {}, the host provides {}",
+                    describe_extern(&import.ty()),
+                    crate::wasm::describe_wasm(params, results)
+                ));
+            }
             continue;
         }
         match host {

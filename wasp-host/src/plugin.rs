@@ -1,6 +1,7 @@
 use crate::engine::{Engine, Limits};
 use crate::instance::{Core, Export, Instance};
 use crate::linking::{self, MemoryLimiter, StoreData, store_call_error, wasm_error};
+use crate::sandbox::{self, InstanceConfig};
 use crate::wasm::{custom_section, describe_func_type, describe_wasm, func_type_is};
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use wasp_abi::{
 /// needed; it is `Send + Sync` and cheap to clone.
 pub struct Plugin<C: ?Sized> {
     pub(crate) shared: Arc<Compiled>,
+    name: Arc<str>,
     contract: PhantomData<fn() -> Box<C>>,
 }
 
@@ -23,6 +25,7 @@ impl<C: ?Sized> Clone for Plugin<C> {
     fn clone(&self) -> Self {
         Plugin {
             shared: self.shared.clone(),
+            name: self.name.clone(),
             contract: PhantomData,
         }
     }
@@ -127,7 +130,11 @@ pub(crate) fn load<C: ?Sized + Contract>(
                 .iter()
                 .any(|f| f.result.as_ref().is_some_and(|r| r.is_buffer()))
         });
+    let logs = module
+        .imports()
+        .any(|i| i.module() == wasp_abi::RUNTIME_MODULE && i.name() == wasp_abi::LOG_IMPORT);
     let needs_memory = needs_buffers
+        || logs
         || expected
             .methods
             .iter()
@@ -166,6 +173,7 @@ pub(crate) fn load<C: ?Sized + Contract>(
         "loaded plugin; contract, exports and imports verified"
     );
     Ok(Plugin {
+        name: Arc::from(C::NAME),
         shared: Arc::new(Compiled {
             engine: engine.inner.clone(),
             limits: engine.limits,
@@ -239,12 +247,16 @@ fn new_store(
     limits: Limits,
     wasi: wasmtime_wasi::p1::WasiP1Ctx,
     host: Box<dyn HostDispatch>,
+    plugin: Arc<str>,
+    instance: u64,
 ) -> Store<StoreData> {
     let mut store = Store::new(
         engine,
         StoreData {
             wasi,
             host,
+            plugin,
+            instance,
             memory: None,
             alloc: None,
             limiter: MemoryLimiter::new(limits.max_memory),
@@ -265,6 +277,8 @@ fn descriptor_from_export(engine: &Engine, pre: &InstancePre<StoreData>) -> Resu
         engine.limits,
         wasmtime_wasi::WasiCtxBuilder::new().build_p1(),
         Box::new(NoHostYet),
+        Arc::from("(reading the contract descriptor)"),
+        0,
     );
     let timeout = engine.limits.call_timeout;
     let instance = pre
@@ -370,16 +384,24 @@ pub(crate) fn initialize_export(module: &Module) -> Option<ModuleExport> {
     require_func(module, INITIALIZE_EXPORT, &[], &[]).ok()
 }
 
-/// Instantiates a compiled module into a fresh store whose host functions dispatch to `host`.
+/// Instantiates a compiled module into a fresh store whose host functions dispatch to `host`,
+/// in the sandbox `config` describes.
 pub(crate) fn instantiate_core(
     compiled: &Compiled,
+    name: &Arc<str>,
+    config: &InstanceConfig,
     host: Box<dyn wasp::__private::HostDispatch>,
 ) -> Result<Core, Error> {
-    let wasi = wasmtime_wasi::WasiCtxBuilder::new()
-        .inherit_stdout()
-        .inherit_stderr()
-        .build_p1();
-    let mut store = new_store(&compiled.engine, compiled.limits, wasi, host);
+    let id = sandbox::next_instance_id();
+    let sandbox = sandbox::build(config, name, id)?;
+    let mut store = new_store(
+        &compiled.engine,
+        compiled.limits,
+        sandbox.wasi,
+        host,
+        name.clone(),
+        id,
+    );
     let timeout = compiled.limits.call_timeout;
     let instance = compiled
         .pre
@@ -440,12 +462,17 @@ pub(crate) fn instantiate_core(
         names: compiled.names.clone(),
         poisoned: None,
         limits: compiled.limits,
+        plugin: name.clone(),
+        id,
+        output: sandbox.output,
     })
 }
 
 impl<C: ?Sized + Contract> Plugin<C> {
-    /// Creates a new, isolated instance whose host functions are served by `host`.
-    /// Contracts without host functions take `()`.
+    /// Creates a new, isolated instance whose host functions are served by `host`, with the
+    /// default sandbox ([`InstanceConfig::default`]): no files, no environment, no
+    /// arguments, and standard output and error forwarded to `tracing`. Contracts without
+    /// host functions take `()`.
     ///
     /// # Errors
     /// [`Error::Trap`] (or another call error) if the plugin's start or `_initialize` code
@@ -455,9 +482,65 @@ impl<C: ?Sized + Contract> Plugin<C> {
     where
         C::Host: HostContract<H>,
     {
+        self.instantiate_with(host, &InstanceConfig::default())
+    }
+
+    /// Creates a new, isolated instance whose host functions are served by `host`, in the
+    /// sandbox `config` describes: its environment, arguments, mounts, standard input and
+    /// where its output goes.
+    ///
+    /// ```no_run
+    /// # use greeter_contract::{Greeter, GreeterHost};
+    /// # struct Host;
+    /// # impl GreeterHost for Host {
+    /// #     fn call_me(&mut self, name: String) -> String { name }
+    /// # }
+    /// use wasp_host::{Access, Instance, InstanceConfig, Output};
+    ///
+    /// # fn main() -> Result<(), wasp::Error> {
+    /// # let engine = wasp_host::Engine::new()?;
+    /// let plugin = engine.load::<dyn Greeter>("greeter.wasm")?;
+    /// let config = InstanceConfig::new()
+    ///     .env("GREETING", "Hello")
+    ///     .mount("/srv/greeter", "/data", Access::ReadOnly)
+    ///     .stdout(Output::Capture);
+    /// let mut greeter = plugin.instantiate_with(Host, &config)?;
+    /// greeter.hello("Nic".into())?;
+    /// let printed = Instance::take_stdout(&mut greeter);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Io`] when a mounted host directory cannot be opened; otherwise as
+    /// [`Plugin::instantiate`].
+    pub fn instantiate_with<H>(
+        &self,
+        host: H,
+        config: &InstanceConfig,
+    ) -> Result<Instance<C>, Error>
+    where
+        C::Host: HostContract<H>,
+    {
         let dispatch = <C::Host as HostContract<H>>::into_dispatch(host);
-        let core = instantiate_core(&self.shared, dispatch)?;
+        let core = instantiate_core(&self.shared, &self.name, config, dispatch)?;
         Ok(Instance::new(core))
+    }
+
+    /// The plugin's name, which its instances' log lines, forwarded output and call spans
+    /// carry: the file's stem for [`Engine::load`](crate::Engine::load) (`greeter-rust` for
+    /// `plugins/greeter-rust.wasm`), the contract's name for
+    /// [`Engine::load_bytes`](crate::Engine::load_bytes), or what
+    /// [`Plugin::with_name`] set.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The same plugin under another name, for the instances created from it from now on.
+    /// Cheap: the module stays compiled once.
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Arc::from(name.into());
+        self
     }
 
     /// The contract descriptor the plugin carries, as verified at load.

@@ -6,6 +6,7 @@ use crate::linking::{self, wasm_error};
 use crate::plugin::{
     Compiled, compile, initialize_export, instantiate_core, optional_alloc, optional_memory,
 };
+use crate::sandbox::InstanceConfig;
 use crate::wasm::{describe_func_type, describe_wasm, func_type_is};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -31,6 +32,7 @@ use wasp_abi::{Scalar, ValType};
 #[derive(Clone)]
 pub struct RawPlugin {
     shared: Arc<Compiled>,
+    name: Arc<str>,
 }
 
 impl RawPlugin {
@@ -46,6 +48,7 @@ impl RawPlugin {
         let linker = linking::linker(&engine.inner, None)?;
         let pre = linker.instantiate_pre(&module).map_err(wasm_error)?;
         Ok(RawPlugin {
+            name: Arc::from("raw"),
             shared: Arc::new(Compiled {
                 engine: engine.inner.clone(),
                 limits: engine.limits,
@@ -60,19 +63,43 @@ impl RawPlugin {
         })
     }
 
-    /// Creates a new, isolated instance.
+    /// Creates a new, isolated instance with the default sandbox
+    /// ([`InstanceConfig::default`]).
     ///
     /// # Errors
     /// As [`crate::Plugin::instantiate`].
     pub fn instantiate(&self) -> Result<RawInstance, Error> {
+        self.instantiate_with(&InstanceConfig::default())
+    }
+
+    /// Creates a new, isolated instance in the sandbox `config` describes.
+    ///
+    /// # Errors
+    /// As [`crate::Plugin::instantiate_with`].
+    pub fn instantiate_with(&self, config: &InstanceConfig) -> Result<RawInstance, Error> {
         let dispatch = <NoHost as HostContract<()>>::into_dispatch(());
-        let core = instantiate_core(&self.shared, dispatch)?;
+        let core = instantiate_core(&self.shared, &self.name, config, dispatch)?;
         Ok(RawInstance {
             core,
             by_name: HashMap::new(),
             signatures: Vec::new(),
             shared: self.shared.clone(),
         })
+    }
+}
+
+impl RawPlugin {
+    /// The module's name: the file's stem for [`Engine::load_raw`](crate::Engine::load_raw),
+    /// `raw` for [`Engine::load_raw_bytes`](crate::Engine::load_raw_bytes), or what
+    /// [`RawPlugin::with_name`] set. See [`Plugin::name`](crate::Plugin::name).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The same module under another name, for the instances created from now on.
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Arc::from(name.into());
+        self
     }
 }
 
@@ -107,6 +134,52 @@ impl RawInstance {
     /// The current size of the module's linear memory, in bytes (0 without one).
     pub fn memory_size(&self) -> usize {
         self.core.memory_size()
+    }
+
+    /// This instance's process-wide id; see [`Instance::id`](crate::Instance::id).
+    pub fn id(&self) -> u64 {
+        self.core.id
+    }
+
+    /// The name of the module this instance was created from.
+    pub fn plugin_name(&self) -> &str {
+        &self.core.plugin
+    }
+
+    /// Captured standard output so far; see [`Instance::stdout`](crate::Instance::stdout).
+    pub fn stdout(&self) -> Vec<u8> {
+        self.core
+            .captured(false)
+            .map_or_else(Vec::new, |c| c.contents())
+    }
+
+    /// Takes the captured standard output; see [`Instance::take_stdout`](crate::Instance::take_stdout).
+    pub fn take_stdout(&mut self) -> Vec<u8> {
+        self.core
+            .captured(false)
+            .map_or_else(Vec::new, |c| c.take())
+    }
+
+    /// Bytes of standard output dropped at the capture limit.
+    pub fn stdout_dropped(&self) -> u64 {
+        self.core.captured(false).map_or(0, |c| c.dropped())
+    }
+
+    /// Captured standard error so far.
+    pub fn stderr(&self) -> Vec<u8> {
+        self.core
+            .captured(true)
+            .map_or_else(Vec::new, |c| c.contents())
+    }
+
+    /// Takes the captured standard error.
+    pub fn take_stderr(&mut self) -> Vec<u8> {
+        self.core.captured(true).map_or_else(Vec::new, |c| c.take())
+    }
+
+    /// Bytes of standard error dropped at the capture limit.
+    pub fn stderr_dropped(&self) -> u64 {
+        self.core.captured(true).map_or(0, |c| c.dropped())
     }
 
     fn resolve(

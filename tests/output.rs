@@ -120,6 +120,7 @@ fn a_plugin_writing_100_mib_to_captured_stdout_cannot_exhaust_host_memory() {
     // Every write succeeds from the plugin's point of view...
     assert_eq!(p.flood_stdout(TOTAL).unwrap(), Ok(TOTAL));
     let peak_growth = PEAK.load(Ordering::Relaxed).saturating_sub(before);
+    eprintln!("the host's heap peaked {peak_growth} bytes above its level before the flood");
 
     // ... the host keeps the first DEFAULT_CAPTURE_LIMIT bytes and counts the rest ...
     let out = Instance::stdout(&p);

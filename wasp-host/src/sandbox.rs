@@ -403,29 +403,9 @@ impl Forwarder {
         }
     }
 
-    fn write(&self, mut data: &[u8]) {
+    fn write(&self, data: &[u8]) {
         let mut line = lock(&self.line);
-        while !data.is_empty() {
-            let room = MAX_FORWARDED_LINE - line.len();
-            match data.iter().take(room).position(|&b| b == b'\n') {
-                Some(end) => {
-                    line.extend_from_slice(&data[..end]);
-                    self.emit(&line);
-                    line.clear();
-                    data = &data[end + 1..];
-                }
-                None if data.len() < room => {
-                    line.extend_from_slice(data);
-                    data = &[];
-                }
-                None => {
-                    line.extend_from_slice(&data[..room]);
-                    self.emit(&line);
-                    line.clear();
-                    data = &data[room..];
-                }
-            }
-        }
+        split_lines(&mut line, data, MAX_FORWARDED_LINE, |l| self.emit(l));
         if line.capacity() > MAX_FORWARDED_LINE {
             line.shrink_to(MAX_FORWARDED_LINE);
         }
@@ -449,6 +429,33 @@ impl Forwarder {
                 "{}",
                 String::from_utf8_lossy(line)
             ),
+        }
+    }
+}
+
+/// Appends `data` to the unfinished `line` and calls `emit` with every line it completes,
+/// without its newline. A line reaching `max` bytes is emitted as it is; a newline right
+/// after it only ends it.
+fn split_lines(line: &mut Vec<u8>, mut data: &[u8], max: usize, mut emit: impl FnMut(&[u8])) {
+    while !data.is_empty() {
+        let room = max - line.len();
+        match data.iter().take(room + 1).position(|&b| b == b'\n') {
+            Some(end) => {
+                line.extend_from_slice(&data[..end]);
+                emit(line);
+                line.clear();
+                data = &data[end + 1..];
+            }
+            None if data.len() <= room => {
+                line.extend_from_slice(data);
+                data = &[];
+            }
+            None => {
+                line.extend_from_slice(&data[..room]);
+                emit(line);
+                line.clear();
+                data = &data[room..];
+            }
         }
     }
 }
@@ -598,6 +605,21 @@ mod tests {
         c.write(b"gh");
         assert_eq!(c.contents(), b"gh");
         assert_eq!(c.dropped(), 6);
+    }
+
+    #[test]
+    fn output_splits_into_lines_of_at_most_the_maximum() {
+        let mut lines: Vec<String> = Vec::new();
+        let mut line = Vec::new();
+        for chunk in ["ab\ncd", "e\n\nabcd", "\nabcdefghij", "\n", "xy"] {
+            split_lines(&mut line, chunk.as_bytes(), 4, |l| {
+                lines.push(String::from_utf8(l.to_vec()).unwrap())
+            });
+        }
+        // A line of exactly the maximum is one line, with or without its newline in the
+        // same write; a longer one comes in pieces; the unfinished end waits.
+        assert_eq!(lines, ["ab", "cde", "", "abcd", "abcd", "efgh", "ij"]);
+        assert_eq!(line, b"xy");
     }
 
     #[test]

@@ -106,6 +106,14 @@ fn greeter_wat(b: &Bodies) -> String {
     )
 }
 
+/// The error loading `wat` as a Greeter plugin gives; the load must fail.
+fn load_error(wat: &str) -> wasp::Error {
+    match engine().load_bytes::<dyn Greeter>(wat.as_bytes()) {
+        Ok(_) => panic!("the module must be refused at load"),
+        Err(error) => error,
+    }
+}
+
 fn instance(b: &Bodies) -> wasp_host::Instance<dyn Greeter> {
     engine()
         .load_bytes::<dyn Greeter>(greeter_wat(b).as_bytes())
@@ -222,11 +230,7 @@ fn a_missing_or_mistyped_export_is_refused_at_load() {
         sum: None,
         ..Bodies::default()
     });
-    match engine()
-        .load_bytes::<dyn Greeter>(missing.as_bytes())
-        .err()
-        .unwrap()
-    {
+    match load_error(&missing) {
         wasp::Error::MissingExport { name, detail } => {
             assert_eq!(name, "sum");
             assert_eq!(
@@ -240,11 +244,7 @@ fn a_missing_or_mistyped_export_is_refused_at_load() {
         sum: Some("(func (export \"sum\") (param i64 i64) (result i64) (i64.const 0))"),
         ..Bodies::default()
     });
-    match engine()
-        .load_bytes::<dyn Greeter>(mistyped.as_bytes())
-        .err()
-        .unwrap()
-    {
+    match load_error(&mistyped) {
         wasp::Error::MissingExport { name, detail } => {
             assert_eq!(name, "sum");
             assert_eq!(
@@ -262,11 +262,7 @@ fn a_module_without_a_descriptor_is_refused_at_load() {
         descriptor: Descriptor::Absent,
         ..Bodies::default()
     });
-    match engine()
-        .load_bytes::<dyn Greeter>(wat.as_bytes())
-        .err()
-        .unwrap()
-    {
+    match load_error(&wat) {
         wasp::Error::ContractMismatch { differences, .. } => {
             assert!(
                 differences[0].starts_with("the plugin carries no contract descriptor"),
@@ -284,11 +280,7 @@ fn an_import_the_host_does_not_provide_is_refused_at_load() {
         "(import \"env\" \"secret\" (func (param i32))) (import \"GreeterHost\" \"other\" (func)) (memory",
         1,
     );
-    match engine()
-        .load_bytes::<dyn Greeter>(wat.as_bytes())
-        .err()
-        .unwrap()
-    {
+    match load_error(&wat) {
         wasp::Error::ContractMismatch { differences, .. } => assert_eq!(
             differences,
             vec![
@@ -309,11 +301,7 @@ fn a_mistyped_runtime_import_is_refused_at_load() {
          (import \"wasp\" \"unknown\" (func)) (memory",
         1,
     );
-    match engine()
-        .load_bytes::<dyn Greeter>(wat.as_bytes())
-        .err()
-        .unwrap()
-    {
+    match load_error(&wat) {
         wasp::Error::ContractMismatch { differences, .. } => assert_eq!(
             differences,
             vec![
@@ -416,10 +404,7 @@ fn a_wasp_contract_export_that_lies_is_refused_at_load() {
             descriptor: Descriptor::Export(Some(packed)),
             ..Bodies::default()
         });
-        let error = engine()
-            .load_bytes::<dyn Greeter>(wat.as_bytes())
-            .err()
-            .unwrap();
+        let error = load_error(&wat);
         assert!(
             matches!(
                 error,

@@ -288,40 +288,32 @@ pub(crate) fn build(
     }
     let mut output = CapturedOutput::default();
     let limit = config.capture_limit;
-    match config.stdout {
-        Output::Inherit => {
-            builder.stdout(std::io::stdout());
-        }
-        Output::Discard => {
-            builder.stdout(std::io::empty());
-        }
-        Output::Capture => {
-            let captured = Arc::new(Captured::new(limit));
-            output.stdout = Some(captured.clone());
-            builder.stdout(Sink::Capture(captured));
-        }
-        Output::Tracing => {
-            let forward = Forwarder::new(Stream::Stdout, plugin.clone(), instance);
-            builder.stdout(Sink::Forward(Arc::new(forward)));
-        }
-    }
-    match config.stderr {
-        Output::Inherit => {
-            builder.stderr(std::io::stderr());
-        }
-        Output::Discard => {
-            builder.stderr(std::io::empty());
-        }
-        Output::Capture => {
-            let captured = Arc::new(Captured::new(limit));
-            output.stderr = Some(captured.clone());
-            builder.stderr(Sink::Capture(captured));
-        }
-        Output::Tracing => {
-            let forward = Forwarder::new(Stream::Stderr, plugin.clone(), instance);
-            builder.stderr(Sink::Forward(Arc::new(forward)));
-        }
-    }
+    let stdout = sink(
+        config.stdout,
+        Stream::Stdout,
+        limit,
+        plugin,
+        instance,
+        &mut output.stdout,
+    );
+    match (config.stdout, stdout) {
+        (_, Some(sink)) => builder.stdout(sink),
+        (Output::Inherit, None) => builder.stdout(std::io::stdout()),
+        (_, None) => builder.stdout(std::io::empty()),
+    };
+    let stderr = sink(
+        config.stderr,
+        Stream::Stderr,
+        limit,
+        plugin,
+        instance,
+        &mut output.stderr,
+    );
+    match (config.stderr, stderr) {
+        (_, Some(sink)) => builder.stderr(sink),
+        (Output::Inherit, None) => builder.stderr(std::io::stderr()),
+        (_, None) => builder.stderr(std::io::empty()),
+    };
     Ok(Sandbox {
         wasi: builder.build_p1(),
         output,
@@ -466,6 +458,31 @@ impl Drop for Forwarder {
         if !line.is_empty() {
             self.emit(&line);
         }
+    }
+}
+
+/// The sink for a captured or forwarded stream, recording a capture in `captured`; `None`
+/// for the streams WASI itself inherits or discards.
+fn sink(
+    output: Output,
+    stream: Stream,
+    limit: usize,
+    plugin: &Arc<str>,
+    instance: u64,
+    captured: &mut Option<Arc<Captured>>,
+) -> Option<Sink> {
+    match output {
+        Output::Inherit | Output::Discard => None,
+        Output::Capture => {
+            let capture = Arc::new(Captured::new(limit));
+            *captured = Some(capture.clone());
+            Some(Sink::Capture(capture))
+        }
+        Output::Tracing => Some(Sink::Forward(Arc::new(Forwarder::new(
+            stream,
+            plugin.clone(),
+            instance,
+        )))),
     }
 }
 

@@ -15,8 +15,11 @@ pub trait Contract: 'static {
     type Host: ?Sized + HostInterface;
     /// The contract's name: the trait's name.
     const NAME: &'static str;
-    /// The plugin part of the contract descriptor (see `docs/ABI.md`).
-    const DESCRIPTOR: &'static str;
+    /// The contract's version: the highest `#[wasp(since = N)]` of its methods, at least 1.
+    const VERSION: u32;
+    /// The whole contract descriptor (see `docs/ABI.md`): methods, host functions and the
+    /// shape of every type they reach. Computed on each call; hosts call it once per load.
+    fn descriptor() -> crate::descriptor::Contract;
 }
 
 /// A generated typed handle. Engines build one around their per-instance backend.
@@ -31,8 +34,9 @@ pub trait Handle: Send + Sized + 'static {
 
 /// A set of host functions: implemented by `#[wasp::host]` for `dyn HostTrait`.
 pub trait HostInterface: 'static {
-    /// The host part of the contract descriptor; empty for [`NoHost`].
-    const DESCRIPTOR: &'static str;
+    /// The host part of the contract descriptor, defining the types it reaches in `types`;
+    /// `None` for [`NoHost`].
+    fn describe(types: &mut crate::descriptor::Types) -> Option<crate::descriptor::HostInterface>;
 }
 
 /// Turns a host value `H` into the dispatcher an engine calls when the plugin calls a host
@@ -47,7 +51,9 @@ pub trait HostContract<H>: HostInterface {
 pub enum NoHost {}
 
 impl HostInterface for NoHost {
-    const DESCRIPTOR: &'static str = "";
+    fn describe(_: &mut crate::descriptor::Types) -> Option<crate::descriptor::HostInterface> {
+        None
+    }
 }
 
 impl HostContract<()> for NoHost {

@@ -20,7 +20,7 @@ pub enum Error {
     ContractMismatch {
         /// The contract the host asked for.
         contract: String,
-        /// What differs, for example `method hello: parameter 1 is string in the host's
+        /// What differs, for example `method hello: parameter 1 is String in the host's
         /// contract, u32 in the plugin`.
         differences: Vec<String>,
     },
@@ -105,6 +105,17 @@ pub enum Error {
         message: String,
         /// The underlying error, when the host function gave one.
         source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    },
+    /// The method was added to the contract (`#[wasp(since = N)]`) after the plugin was
+    /// built, so the plugin does not have it. The instance is unharmed; its other methods
+    /// work. Check beforehand with `wasp_host::Plugin::supports`.
+    Unavailable {
+        /// The method.
+        method: String,
+        /// The contract version that added it.
+        since: u32,
+        /// The contract version the plugin was built against.
+        plugin_version: u32,
     },
     /// An earlier call left this instance in an unknown state; make a new instance.
     Poisoned {
@@ -224,6 +235,16 @@ impl fmt::Display for Error {
             Error::HostFunction {
                 function, message, ..
             } => write!(f, "host function `{}` failed: {}", function, message),
+            Error::Unavailable {
+                method,
+                since,
+                plugin_version,
+            } => write!(
+                f,
+                "method `{}` is not available in this plugin: it was added in version {} of the \
+                 contract, and the plugin was built against version {}",
+                method, since, plugin_version
+            ),
             Error::Poisoned { cause } => write!(
                 f,
                 "instance is poisoned by an earlier failure ({}); create a new instance",

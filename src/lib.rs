@@ -65,6 +65,16 @@
 //! and anything that is serde `Serialize + Deserialize`, including `Option`, `Result`,
 //! `Vec<T>`, tuples, structs and enums (encoded with postcard). Scalars and byte types are
 //! recognised by name: a type alias of `String` travels as a serde value.
+//!
+//! Structs and enums of your own also derive [`Schema`] (`#[derive(Serialize, Deserialize,
+//! wasp::Schema)]`): the contract descriptor then lists their fields and variants, and a host
+//! refuses a plugin built against a different definition instead of misreading its bytes.
+//!
+//! # Evolving a contract
+//! Mark a method added after plugins shipped with `#[wasp(since = 2)]` (the contract version
+//! that added it): plugins built before still load, and calling the new method on them returns
+//! [`Error::Unavailable`]. `#[wasp(rename = "name")]` sets a method's name on the wire.
+//! `docs/CONTRACTS.md` lists which changes are breaking.
 
 #![warn(missing_docs)]
 
@@ -73,18 +83,21 @@ mod error;
 mod log;
 #[doc(hidden)]
 pub mod runtime;
+mod schema;
 
 pub use crate::log::log_enabled;
 pub use contract::{Contract, Handle, HostContract, HostInterface, NoHost};
 pub use error::{Error, HostError, HostResult, Location};
+pub use schema::Schema;
 pub use wasp_abi::descriptor;
 pub use wasp_abi::Level;
-pub use wasp_macros::{host, plugin};
+pub use wasp_macros::{host, plugin, Schema};
 
 /// Items generated code refers to. Not a stable API.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::runtime::*;
+    pub use crate::schema::{named_fields, variant};
     pub use serde;
     pub use wasp_abi::{self, Scalar};
     pub use wasp_guest as guest;

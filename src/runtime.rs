@@ -5,6 +5,7 @@
 //! Generated code reaches these items through `::wasp::__private`; they are public so that
 //! engines can implement [`Backend`], but they are not a stable user API.
 
+pub use crate::descriptor::{ScalarType, WireType};
 use crate::{Error, HostError};
 use serde::{de::DeserializeOwned, Serialize};
 use std::any::Any;
@@ -388,25 +389,24 @@ pub fn pack_ptr_len(ptr: u32, len: u32) -> u64 {
     pack(ptr, len)
 }
 
-/// Concatenates two descriptor parts into the array a plugin stores in its custom section.
-/// `N` must be the sum of their lengths; anything else fails to compile (in const context).
-pub const fn concat_descriptor<const N: usize>(first: &str, second: &str) -> [u8; N] {
-    let (a, b) = (first.as_bytes(), second.as_bytes());
-    let mut out = [0u8; N];
-    let mut i = 0;
-    while i < a.len() {
-        out[i] = a[i];
-        i += 1;
+/// A parameter or result that travels through the codec, described for the descriptor.
+pub fn serde_wire<T: crate::Schema + ?Sized>(types: &mut crate::descriptor::Types) -> WireType {
+    WireType::Serde(T::describe(types))
+}
+
+/// One method or host function of a descriptor.
+pub fn function(
+    name: &str,
+    since: u32,
+    params: Vec<WireType>,
+    result: Option<WireType>,
+) -> crate::descriptor::Function {
+    crate::descriptor::Function {
+        name: name.to_string(),
+        params,
+        result,
+        since,
     }
-    let mut j = 0;
-    while j < b.len() {
-        out[i + j] = b[j];
-        j += 1;
-    }
-    if i + j != N {
-        panic!("descriptor length mismatch");
-    }
-    out
 }
 
 #[cfg(test)]
@@ -445,13 +445,5 @@ mod tests {
         assert!(guest_slice(&memory, "f", 16, 0).is_ok());
         assert!(guest_slice(&memory, "f", 1, 16).is_err());
         assert!(guest_slice(&memory, "f", 0xffff_ffff, 2).is_err());
-    }
-
-    #[test]
-    fn descriptor_concatenation() {
-        const A: &str = "ab";
-        const B: &str = "cde";
-        const C: [u8; 5] = concat_descriptor(A, B);
-        assert_eq!(&C, b"abcde");
     }
 }

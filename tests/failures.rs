@@ -137,11 +137,10 @@ fn a_plugin_built_against_a_changed_contract_lists_every_difference() {
         wasp::Error::ContractMismatch { differences, .. } => assert_eq!(
             differences,
             vec![
-                "method hello: parameter 1 is string in the host's contract, u32 in the plugin",
+                "method hello: parameter 1 is String in the host's contract, u32 in the plugin",
                 "method sum: missing in the plugin",
-                "method reverse: returns bytes in the host's contract, string in the plugin",
-                "method shout: exists in the plugin only",
-                "host function call_me: parameter 1 is string in the host's contract, bytes in the plugin",
+                "method reverse: returns Vec<u8> in the host's contract, String in the plugin",
+                "host function call_me: parameter 1 is String in the host's contract, Vec<u8> in the plugin",
             ]
         ),
         other => panic!("expected a contract mismatch, got {other:?}"),
@@ -160,4 +159,34 @@ fn a_file_that_is_not_webassembly_is_an_error() {
         .err()
         .unwrap();
     assert!(matches!(error, wasp::Error::Io { .. }), "{error:?}");
+}
+
+#[test]
+fn a_plugin_describes_the_shape_of_every_type_it_reaches() {
+    let plugin = engine()
+        .load::<dyn types_contract::Types>(repo_path("tests/wasm/types.wasm"))
+        .unwrap();
+    let declared = plugin.descriptor().expect("a descriptor");
+    // The plugin rendered its descriptor inside wasm; the host computed its own natively.
+    assert_eq!(
+        declared,
+        &<dyn types_contract::Types as wasp::Contract>::descriptor()
+    );
+    let text = declared.render();
+    let type_lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("struct ") || l.starts_with("enum "))
+        .collect();
+    assert_eq!(
+        type_lines,
+        vec![
+            "struct Record { id: u64, name: String, tags: Vec<String>, shape: Shape, \
+             inner: Option<Record>, scores: Map<String, f64> }",
+            "enum Shape { Empty, Circle(f32), Rect { w: u32, h: u32 }, Path(Vec<(i16, i16)>) }",
+        ]
+    );
+    assert!(
+        text.contains("\nimport rename(Record, String) -> Record\n"),
+        "{text}"
+    );
 }

@@ -7,7 +7,7 @@ mod common;
 
 use common::engine;
 use greeter_contract::{Greeter, GreeterHost};
-use wasp::{Contract, HostInterface};
+use wasp::Contract;
 
 struct Host;
 
@@ -56,11 +56,7 @@ impl Default for Bodies {
 
 /// A Greeter plugin in WAT with the real contract descriptor and the given bodies.
 fn greeter_wat(b: &Bodies) -> String {
-    let descriptor = format!(
-        "{}{}",
-        <dyn Greeter as Contract>::DESCRIPTOR,
-        <dyn GreeterHost as HostInterface>::DESCRIPTOR
-    );
+    let descriptor = <dyn Greeter as Contract>::descriptor().render();
     let escaped = descriptor.replace('\n', "\\n");
     let (custom, contract_export) = match b.descriptor {
         Descriptor::Section => (
@@ -412,5 +408,53 @@ fn a_wasp_contract_export_that_lies_is_refused_at_load() {
             ),
             "{packed}: {error:?}"
         );
+    }
+}
+
+#[test]
+fn an_oversized_descriptor_is_refused_at_load() {
+    let wat = greeter_wat(&Bodies {
+        descriptor: Descriptor::Export(Some("(i64.const 0x0050000000000000)")),
+        ..Bodies::default()
+    })
+    .replace(
+        "(memory (export \"memory\") 1)",
+        "(memory (export \"memory\") 100)",
+    );
+    match load_error(&wat) {
+        wasp::Error::ContractMismatch {
+            contract,
+            differences,
+        } => {
+            assert_eq!(contract, "Greeter");
+            assert_eq!(
+                differences,
+                vec![format!(
+                    "`wasp_contract` returned {} bytes; a descriptor may have at most {}",
+                    0x0050_0000,
+                    wasp_abi::MAX_DESCRIPTOR_LEN
+                )]
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_descriptor_nesting_types_without_end_cannot_exhaust_the_host_stack() {
+    let deep = format!("{}u8{}", "Vec<".repeat(200_000), ">".repeat(200_000));
+    let wat = greeter_wat(&Bodies::default())
+        .replace("method hello(String)", &format!("method hello({deep})"));
+    assert!(wat.contains(&deep), "the descriptor was rewritten");
+    match load_error(&wat) {
+        wasp::Error::ContractMismatch { differences, .. } => {
+            assert_eq!(differences.len(), 1, "{differences:?}");
+            assert!(
+                differences[0].contains("types nest more than 64 levels deep"),
+                "{}",
+                &differences[0][..200.min(differences[0].len())]
+            );
+        }
+        other => panic!("{other:?}"),
     }
 }

@@ -563,17 +563,17 @@ static inline void wasp_pc_read_end(const wasp_pc_reader *in) {
 
 /*
  * WASP_CONTRACT(text); at file scope, once per plugin: puts the contract descriptor `text`
- * (docs/ABI.md section 7) into the custom section `wasp-contract`, where the host reads it at
+ * (docs/ABI.md section 8) into the custom section `wasp-contract`, where the host reads it at
  * load. `text` is one or more adjacent string literals, or a macro that expands to them, of
  * plain ASCII with \n line ends and no other escapes:
  *
  *     WASP_CONTRACT(
  *         "wasp-contract 1\n"
  *         "contract Greeter\n"
- *         "method hello(string) -> string\n");
+ *         "method hello(String) -> String\n");
  *
  * A Rust host prints the exact text of its contract with
- * format!("{}{}", <dyn C as wasp::Contract>::DESCRIPTOR, <dyn H as wasp::HostInterface>::DESCRIPTOR).
+ * <dyn C as wasp::Contract>::descriptor().render().
  *
  * Why assembly: clang 14 makes a variable with a section attribute, whatever the section's
  * name, a data segment (which the linker then drops as unreferenced), never a custom section;

@@ -67,7 +67,7 @@ func contract() uint64 {
 }
 
 // SetContract registers the contract descriptor that the plugin carries (docs/ABI.md
-// section 7): the exact text of the host's contract, one item per line, each ending in "\n".
+// section 8): the exact text of the host's contract, one item per line, each ending in "\n".
 // Call it from an init function; the host reads it through the wasp_contract export once the
 // Go runtime is initialised.
 func SetContract(text string) {

@@ -29,6 +29,13 @@ pub const CONTRACT_SECTION: &str = "wasp-contract";
 /// in a throwaway instance.
 pub const CONTRACT_EXPORT: &str = "wasp_contract";
 
+/// Prefix of the export through which a Rust plugin gives its descriptor for one contract:
+/// `wasp_contract_Greeter`. Takes no arguments and returns the packed text.
+pub const CONTRACT_EXPORT_PREFIX: &str = "wasp_contract_";
+
+/// The largest descriptor a host reads from a plugin's export, in bytes.
+pub const MAX_DESCRIPTOR_LEN: u32 = 4 << 20;
+
 /// Export every plugin provides: its linear memory.
 pub const MEMORY_EXPORT: &str = "memory";
 

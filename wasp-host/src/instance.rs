@@ -13,9 +13,11 @@ use wasp_abi::MAX_WASM_PARAMS;
 /// One export the host calls, resolved once per instance.
 #[derive(Clone, Copy)]
 pub(crate) struct Export {
-    pub(crate) func: Func,
+    /// `None` for a method added to the contract after the plugin was built.
+    pub(crate) func: Option<Func>,
     pub(crate) params: usize,
     pub(crate) has_result: bool,
+    pub(crate) since: u32,
 }
 
 /// One live instance: a store with the plugin's memory, WASI context and host state, plus
@@ -27,6 +29,8 @@ pub(crate) struct Core {
     pub(crate) alloc: Option<Func>,
     pub(crate) exports: Vec<Export>,
     pub(crate) names: Arc<[String]>,
+    /// The contract version the plugin was built against.
+    pub(crate) plugin_version: u32,
     pub(crate) poisoned: Option<String>,
     pub(crate) limits: Limits,
     /// The plugin's name and this instance's process-wide id, for spans and log lines.
@@ -154,6 +158,13 @@ impl Core {
                 detail: "no such method in this contract".to_string(),
             });
         };
+        let Some(func) = export.func else {
+            return Err(Error::Unavailable {
+                method: self.names[method].clone(),
+                since: export.since,
+                plugin_version: self.plugin_version,
+            });
+        };
         if args.has_buffers() {
             self.place_buffers(method, args)?;
         }
@@ -183,7 +194,7 @@ impl Core {
         // SAFETY: at load the export was verified to have exactly the wasm type the
         // contract gives this method, the generated handle pushed one value of the matching
         // type per parameter (checked above), and the slice has room for the one result.
-        let outcome = unsafe { export.func.call_unchecked(&mut self.store, raw_slice) };
+        let outcome = unsafe { func.call_unchecked(&mut self.store, raw_slice) };
         match outcome {
             Ok(()) => {
                 // A growth refused during a call that still succeeded (the plugin coped) must
@@ -294,6 +305,16 @@ impl<C: ?Sized + Contract> Instance<C> {
             .host
             .host()
             .downcast_mut::<H>()
+    }
+
+    /// Whether the plugin has `method`; see [`Plugin::supports`](crate::Plugin::supports).
+    pub fn supports(this: &Self, method: &str) -> bool {
+        Instance::core(this).is_some_and(|c| {
+            c.names
+                .iter()
+                .zip(&c.exports)
+                .any(|(name, export)| name == method && export.func.is_some())
+        })
     }
 
     /// Whether an earlier failure poisoned the instance (see [`wasp::Error::Poisoned`]).

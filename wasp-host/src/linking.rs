@@ -294,7 +294,14 @@ fn copy_into_guest(
 
 /// Checks every import of `module` against what the host provides, so that a missing one is
 /// named at load rather than reported as a link failure.
-pub(crate) fn check_imports(module: &Module, host: Option<&HostInterface>) -> Vec<String> {
+/// Problems with the module's imports, one sentence each. Imports from `other_modules` (the
+/// host modules of other contracts the same module implements) are allowed: the caller links
+/// them to stubs that trap.
+pub(crate) fn check_imports(
+    module: &Module,
+    host: Option<&HostInterface>,
+    other_modules: &[String],
+) -> Vec<String> {
     let mut problems = Vec::new();
     for import in module.imports() {
         let (m, n) = (import.module(), import.name());
@@ -338,6 +345,7 @@ pub(crate) fn check_imports(module: &Module, host: Option<&HostInterface>) -> Ve
                     "the plugin imports host function `{m}.{n}`, which the host's contract does not declare"
                 )),
             },
+            _ if other_modules.iter().any(|o| o == m) => {}
             _ => problems.push(format!("the plugin imports `{m}.{n}`, which the host does not provide")),
         }
     }

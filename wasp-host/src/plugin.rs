@@ -7,10 +7,11 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use wasmtime::{InstancePre, Module, ModuleExport, Store};
 use wasp::__private::{HostDispatch, HostReturn, guest_slice};
-use wasp::{Contract, Error, HostContract, HostInterface};
+use wasp::{Contract, Error, HostContract};
 use wasp_abi::descriptor::{self, Contract as Descriptor};
 use wasp_abi::{
-    ALLOC_EXPORT, CONTRACT_EXPORT, CONTRACT_SECTION, INITIALIZE_EXPORT, MEMORY_EXPORT, ValType,
+    ALLOC_EXPORT, CONTRACT_EXPORT, CONTRACT_EXPORT_PREFIX, CONTRACT_SECTION, INITIALIZE_EXPORT,
+    MEMORY_EXPORT, ValType,
 };
 
 /// A plugin compiled once and verified against contract `C`. Instantiate it as often as
@@ -45,9 +46,12 @@ pub(crate) struct Compiled {
 }
 
 pub(crate) struct ExportSpec {
-    pub(crate) index: ModuleExport,
+    /// `None` for a method the plugin predates (see [`Plugin::supports`]).
+    pub(crate) index: Option<ModuleExport>,
     pub(crate) params: usize,
     pub(crate) has_result: bool,
+    /// The contract version that added the method.
+    pub(crate) since: u32,
 }
 
 /// The binary module for `bytes`, which may be the text format, compiled.
@@ -68,57 +72,84 @@ pub(crate) fn load<C: ?Sized + Contract>(
     bytes: &[u8],
 ) -> Result<Plugin<C>, Error> {
     let (module, bytes) = compile(engine, bytes)?;
-    let expected = host_descriptor::<C>()?;
+    let expected = C::descriptor();
     let mismatch = |differences: Vec<String>| Error::ContractMismatch {
         contract: C::NAME.to_string(),
         differences,
     };
     let section = custom_section(&bytes, CONTRACT_SECTION);
-    let mut pre = None;
-    let declared = if !section.is_empty() {
-        find_descriptor(&section, C::NAME)?
-    } else if require_func(&module, CONTRACT_EXPORT, &[], &[ValType::I64]).is_ok() {
-        // Running the plugin's code to ask it is safe only once its imports are known.
-        let import_problems = linking::check_imports(&module, expected.host.as_ref());
-        if !import_problems.is_empty() {
-            return Err(mismatch(import_problems));
+    let contract_exports: Vec<&str> = module
+        .exports()
+        .map(|e| e.name())
+        .filter(|name| name.starts_with(CONTRACT_EXPORT_PREFIX) || *name == CONTRACT_EXPORT)
+        .filter(|name| require_func(&module, name, &[], &[ValType::I64]).is_ok())
+        .collect();
+    // Every contract the module implements: a module may implement several.
+    let all = if !section.is_empty() {
+        descriptor::parse_section(&section)
+            .map_err(|e| mismatch(vec![format!("the plugin's {e}")]))?
+    } else if !contract_exports.is_empty() {
+        let texts =
+            descriptors_from_exports(engine, &module, &contract_exports).map_err(|e| match e {
+                Error::ContractMismatch { differences, .. } => mismatch(differences),
+                other => other,
+            })?;
+        let mut all = Vec::new();
+        for text in texts {
+            all.extend(
+                descriptor::parse_section(&text)
+                    .map_err(|e| mismatch(vec![format!("the plugin's {e}")]))?,
+            );
         }
-        let linker = linking::linker(&engine.inner, expected.host.as_ref())?;
-        let instance_pre = linker.instantiate_pre(&module).map_err(wasm_error)?;
-        let text = descriptor_from_export(engine, &instance_pre)?;
-        pre = Some(instance_pre);
-        find_descriptor(&text, C::NAME)?
+        all
     } else {
         return Err(mismatch(vec![format!(
-            "the plugin carries no contract descriptor: neither a custom section `{CONTRACT_SECTION}` \
-             nor an export `{CONTRACT_EXPORT}` (Rust plugins get one from `export_...!`; \
-             docs/ABI.md says how other languages add one)"
+            "the plugin carries no contract descriptor: no custom section `{CONTRACT_SECTION}` \
+             and no export `{CONTRACT_EXPORT_PREFIX}{}` or `{CONTRACT_EXPORT}` (Rust plugins get \
+             one from `export_...!`; docs/ABI.md says how other languages add one)",
+            C::NAME
         )]));
     };
-    let differences = descriptor::differences(&expected, &declared);
-    if !differences.is_empty() {
-        return Err(Error::ContractMismatch {
-            contract: C::NAME.to_string(),
-            differences,
-        });
+    let Some(declared) = all.iter().find(|c| c.name == C::NAME).cloned() else {
+        let names: Vec<String> = all.iter().map(|c| format!("`{}`", c.name)).collect();
+        return Err(mismatch(vec![format!(
+            "the plugin implements {}, not `{}`",
+            names.join(", "),
+            C::NAME
+        )]));
+    };
+    let comparison = descriptor::compare(&expected, &declared);
+    if !comparison.differences.is_empty() {
+        return Err(mismatch(comparison.differences));
     }
 
-    let import_problems = linking::check_imports(&module, expected.host.as_ref());
+    // Host functions of the module's other contracts: this host does not provide them, and
+    // this contract's methods do not call them, so they are linked to stubs that trap.
+    let this_module = expected.host.as_ref().map(|h| h.module.as_str());
+    let other_modules: Vec<String> = all
+        .iter()
+        .filter(|c| c.name != C::NAME)
+        .filter_map(|c| c.host.as_ref().map(|h| h.module.clone()))
+        .filter(|m| Some(m.as_str()) != this_module)
+        .collect();
+    let import_problems = linking::check_imports(&module, expected.host.as_ref(), &other_modules);
     if !import_problems.is_empty() {
-        return Err(Error::ContractMismatch {
-            contract: C::NAME.to_string(),
-            differences: import_problems,
-        });
+        return Err(mismatch(import_problems));
     }
 
     let mut exports = Vec::with_capacity(expected.methods.len());
     for method in &expected.methods {
         let (params, results) = (method.wasm_params(), method.wasm_results());
-        let index = require_func(&module, &method.name, &params, &results)?;
+        let index = if comparison.unavailable.contains(&method.name) {
+            None
+        } else {
+            Some(require_func(&module, &method.name, &params, &results)?)
+        };
         exports.push(ExportSpec {
             index,
             params: params.len(),
             has_result: !results.is_empty(),
+            since: method.since,
         });
     }
     let needs_buffers = expected
@@ -159,17 +190,19 @@ pub(crate) fn load<C: ?Sized + Contract>(
         optional_alloc(&module)
     };
 
-    let pre = match pre {
-        Some(pre) => pre,
-        None => {
-            let linker = linking::linker(&engine.inner, expected.host.as_ref())?;
-            linker.instantiate_pre(&module).map_err(wasm_error)?
-        }
-    };
+    let mut linker = linking::linker(&engine.inner, expected.host.as_ref())?;
+    if !other_modules.is_empty() {
+        linker
+            .define_unknown_imports_as_traps(&module)
+            .map_err(wasm_error)?;
+    }
+    let pre = linker.instantiate_pre(&module).map_err(wasm_error)?;
     let names: Arc<[String]> = expected.methods.iter().map(|m| m.name.clone()).collect();
     tracing::debug!(
         contract = C::NAME,
         methods = names.len(),
+        plugin_version = declared.version,
+        unavailable = ?comparison.unavailable,
         "loaded plugin; contract, exports and imports verified"
     );
     Ok(Plugin {
@@ -187,39 +220,6 @@ pub(crate) fn load<C: ?Sized + Contract>(
         }),
         contract: PhantomData,
     })
-}
-
-/// The contract as the host's side of it describes it.
-fn host_descriptor<C: ?Sized + Contract>() -> Result<Descriptor, Error> {
-    let text = format!(
-        "{}{}",
-        C::DESCRIPTOR,
-        <C::Host as HostInterface>::DESCRIPTOR
-    );
-    Descriptor::parse(&text).map_err(|e| Error::Wasm {
-        message: format!(
-            "the host's own contract `{}` has an invalid descriptor: {e}",
-            C::NAME
-        ),
-    })
-}
-
-/// The descriptor of contract `name` among those in `text` (a custom section's contents, or
-/// what `wasp_contract` returned).
-fn find_descriptor(text: &[u8], name: &str) -> Result<Descriptor, Error> {
-    let mismatch = |difference: String| Error::ContractMismatch {
-        contract: name.to_string(),
-        differences: vec![difference],
-    };
-    let all = descriptor::parse_section(text).map_err(|e| mismatch(format!("the plugin's {e}")))?;
-    let names: Vec<String> = all.iter().map(|c| format!("`{}`", c.name)).collect();
-    match all.into_iter().find(|c| c.name == name) {
-        Some(found) => Ok(found),
-        None => Err(mismatch(format!(
-            "the plugin implements {}, not `{name}`",
-            names.join(", ")
-        ))),
-    }
 }
 
 /// Refuses host calls made while a plugin's descriptor is being read: at that point the host
@@ -269,9 +269,37 @@ fn new_store(
     store
 }
 
-/// Asks a plugin without a descriptor section for its descriptor, in a throwaway instance
-/// with no WASI grants and the engine's limits.
-fn descriptor_from_export(engine: &Engine, pre: &InstancePre<StoreData>) -> Result<Vec<u8>, Error> {
+/// Asks a plugin without a descriptor section for its descriptors, calling each of `exports`
+/// in one throwaway instance with no WASI grants and the engine's limits. Only WASI and the
+/// `wasp` runtime imports are real in that instance; any other import traps, so that the
+/// descriptors can be compared before the imports are judged against them.
+fn descriptors_from_exports(
+    engine: &Engine,
+    module: &Module,
+    exports: &[&str],
+) -> Result<Vec<Vec<u8>>, Error> {
+    let mut linker = linking::linker(&engine.inner, None)?;
+    linker
+        .define_unknown_imports_as_traps(module)
+        .map_err(wasm_error)?;
+    let pre = match linker.instantiate_pre(module) {
+        Ok(pre) => pre,
+        Err(e) => {
+            // A runtime import of the wrong type: say which, rather than the linker's words.
+            let problems = linking::check_imports(module, None, &[]);
+            let problems: Vec<String> = problems
+                .into_iter()
+                .filter(|p| p.contains(wasp_abi::RUNTIME_MODULE))
+                .collect();
+            if problems.is_empty() {
+                return Err(wasm_error(e));
+            }
+            return Err(Error::ContractMismatch {
+                contract: String::new(),
+                differences: problems,
+            });
+        }
+    };
     let mut store = new_store(
         &engine.inner,
         engine.limits,
@@ -283,35 +311,44 @@ fn descriptor_from_export(engine: &Engine, pre: &InstancePre<StoreData>) -> Resu
     let timeout = engine.limits.call_timeout;
     let instance = pre
         .instantiate(&mut store)
-        .map_err(|e| store_call_error(&mut store, CONTRACT_EXPORT, timeout, e))?;
+        .map_err(|e| store_call_error(&mut store, "instantiation", timeout, e))?;
     let memory = instance.get_memory(&mut store, MEMORY_EXPORT);
     store.data_mut().memory = memory;
     if let Some(init) = instance.get_func(&mut store, INITIALIZE_EXPORT) {
         init.call(&mut store, &[], &mut [])
             .map_err(|e| store_call_error(&mut store, INITIALIZE_EXPORT, timeout, e))?;
     }
-    let describe = instance
-        .get_typed_func::<(), i64>(&mut store, CONTRACT_EXPORT)
-        .map_err(wasm_error)?;
-    let packed = describe
-        .call(&mut store, ())
-        .map_err(|e| store_call_error(&mut store, CONTRACT_EXPORT, timeout, e))?;
-    let (ptr, len) = wasp_abi::unpack(packed as u64);
-    let Some(memory) = memory else {
-        return Err(Error::MissingExport {
-            name: MEMORY_EXPORT.to_string(),
-            detail: format!(
-                "`{CONTRACT_EXPORT}` returns text, so the plugin must export its memory"
-            ),
-        });
-    };
-    let bytes = guest_slice(
-        memory.data(&store),
-        CONTRACT_EXPORT,
-        u64::from(ptr),
-        u64::from(len),
-    )?;
-    Ok(bytes.to_vec())
+    let mut texts = Vec::with_capacity(exports.len());
+    for &export in exports {
+        let describe = instance
+            .get_typed_func::<(), i64>(&mut store, export)
+            .map_err(wasm_error)?;
+        if let Some(ticks) = engine.limits.deadline_ticks {
+            store.set_epoch_deadline(ticks);
+        }
+        let packed = describe
+            .call(&mut store, ())
+            .map_err(|e| store_call_error(&mut store, export, timeout, e))?;
+        let (ptr, len) = wasp_abi::unpack(packed as u64);
+        let Some(memory) = memory else {
+            return Err(Error::MissingExport {
+                name: MEMORY_EXPORT.to_string(),
+                detail: format!("`{export}` returns text, so the plugin must export its memory"),
+            });
+        };
+        let bytes = guest_slice(memory.data(&store), export, u64::from(ptr), u64::from(len))?;
+        if len > wasp_abi::MAX_DESCRIPTOR_LEN {
+            return Err(Error::ContractMismatch {
+                contract: String::new(),
+                differences: vec![format!(
+                    "`{export}` returned {len} bytes; a descriptor may have at most {}",
+                    wasp_abi::MAX_DESCRIPTOR_LEN
+                )],
+            });
+        }
+        texts.push(bytes.to_vec());
+    }
+    Ok(texts)
 }
 
 pub(crate) fn require_func(
@@ -440,17 +477,23 @@ pub(crate) fn instantiate_core(
     }
     let mut exports = Vec::with_capacity(compiled.exports.len());
     for spec in &compiled.exports {
-        let func = instance
-            .get_module_export(&mut store, &spec.index)
-            .and_then(|e| e.into_func())
-            .ok_or_else(|| Error::MissingExport {
-                name: compiled.names[exports.len()].clone(),
-                detail: "vanished between load and instantiation".to_string(),
-            })?;
+        let func = match &spec.index {
+            Some(index) => Some(
+                instance
+                    .get_module_export(&mut store, index)
+                    .and_then(|e| e.into_func())
+                    .ok_or_else(|| Error::MissingExport {
+                        name: compiled.names[exports.len()].clone(),
+                        detail: "vanished between load and instantiation".to_string(),
+                    })?,
+            ),
+            None => None,
+        };
         exports.push(Export {
             func,
             params: spec.params,
             has_result: spec.has_result,
+            since: spec.since,
         });
     }
     Ok(Core {
@@ -460,6 +503,7 @@ pub(crate) fn instantiate_core(
         alloc,
         exports,
         names: compiled.names.clone(),
+        plugin_version: compiled.descriptor.as_ref().map_or(1, |d| d.version),
         poisoned: None,
         limits: compiled.limits,
         plugin: name.clone(),
@@ -546,5 +590,22 @@ impl<C: ?Sized + Contract> Plugin<C> {
     /// The contract descriptor the plugin carries, as verified at load.
     pub fn descriptor(&self) -> Option<&Descriptor> {
         self.shared.descriptor.as_ref()
+    }
+
+    /// The version of contract `C` the plugin was built against. It may be older than the
+    /// host's ([`Contract::VERSION`]): methods added since are then unavailable.
+    pub fn contract_version(&self) -> u32 {
+        self.shared.descriptor.as_ref().map_or(1, |d| d.version)
+    }
+
+    /// Whether the plugin has `method` (the contract's name for it). `false` for a method
+    /// added to the contract after the plugin was built, whose calls return
+    /// [`Error::Unavailable`], and for names the contract does not have.
+    pub fn supports(&self, method: &str) -> bool {
+        self.shared
+            .names
+            .iter()
+            .zip(&self.shared.exports)
+            .any(|(name, spec)| name == method && spec.index.is_some())
     }
 }

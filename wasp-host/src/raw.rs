@@ -38,7 +38,7 @@ pub struct RawPlugin {
 impl RawPlugin {
     pub(crate) fn load(engine: &Engine, bytes: &[u8]) -> Result<RawPlugin, Error> {
         let (module, _) = compile(engine, bytes)?;
-        let problems = linking::check_imports(&module, None);
+        let problems = linking::check_imports(&module, None, &[]);
         if !problems.is_empty() {
             return Err(Error::ContractMismatch {
                 contract: "(raw module)".to_string(),
@@ -224,9 +224,10 @@ impl RawInstance {
         }
         let index = self.core.exports.len();
         self.core.exports.push(Export {
-            func,
+            func: Some(func),
             params: params.len(),
             has_result: !results.is_empty(),
+            since: 1,
         });
         let mut names: Vec<String> = self.core.names.to_vec();
         names.push(name.to_string());

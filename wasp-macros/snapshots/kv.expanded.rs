@@ -1,10 +1,73 @@
+impl<T> ::wasp::Schema for Stats<T>
+where
+    T: ::wasp::Schema,
+{
+    fn describe(__types: &mut ::wasp::descriptor::Types) -> ::wasp::descriptor::Type {
+        let __name = ::std::format!(
+            "Stats<{}>", [::std::string::ToString::to_string(& < T as ::wasp::Schema >
+            ::describe(__types))].join(", ")
+        );
+        __types
+            .define(
+                &__name,
+                ::core::any::type_name::<Self>(),
+                |__types| ::wasp::descriptor::Shape::Struct(
+                    ::wasp::__private::named_fields(
+                        ::std::vec![
+                            ("entries", < Vec < (String, T) > as ::wasp::Schema >
+                            ::describe(__types)), ("mode", < Mode as ::wasp::Schema >
+                            ::describe(__types))
+                        ],
+                    ),
+                ),
+            )
+    }
+}
+impl ::wasp::Schema for Mode {
+    fn describe(__types: &mut ::wasp::descriptor::Types) -> ::wasp::descriptor::Type {
+        let __name = ::std::string::String::from("Mode");
+        __types
+            .define(
+                &__name,
+                ::core::any::type_name::<Self>(),
+                |__types| ::wasp::descriptor::Shape::Enum(
+                    ::std::vec![
+                        ::wasp::__private::variant("Idle",
+                        ::wasp::descriptor::Fields::Unit),
+                        ::wasp::__private::variant("Busy",
+                        ::wasp::descriptor::Fields::Tuple(::std::vec![< u32 as
+                        ::wasp::Schema > ::describe(__types), < bool as ::wasp::Schema >
+                        ::describe(__types)])), ::wasp::__private::variant("Draining",
+                        ::wasp::__private::named_fields(::std::vec![("remaining", < u64
+                        as ::wasp::Schema > ::describe(__types))]))
+                    ],
+                ),
+            )
+    }
+}
 pub trait KvHost {
     fn log(&mut self, line: &str);
     fn fetch(&mut self, key: String) -> wasp::HostResult<Option<Vec<u8>>>;
     fn now(&mut self) -> u64;
 }
 impl ::wasp::HostInterface for dyn KvHost {
-    const DESCRIPTOR: &'static str = "host KvHost\nimport log(string)\nimport fetch(string) -> serde(Option<Vec<u8>>)\nimport now() -> u64\n";
+    fn describe(
+        __types: &mut ::wasp::descriptor::Types,
+    ) -> ::core::option::Option<::wasp::descriptor::HostInterface> {
+        ::core::option::Option::Some(::wasp::descriptor::HostInterface {
+            module: ::std::string::String::from("KvHost"),
+            functions: ::std::vec![
+                ::wasp::__private::function("log", 1u32,
+                ::std::vec![::wasp::__private::WireType::String],
+                ::core::option::Option::None), ::wasp::__private::function("fetch", 1u32,
+                ::std::vec![::wasp::__private::WireType::String],
+                ::core::option::Option::Some(::wasp::__private::serde_wire:: < Option <
+                Vec < u8 > > > (__types))), ::wasp::__private::function("now", 1u32,
+                ::std::vec![],
+                ::core::option::Option::Some(::wasp::__private::WireType::Scalar(::wasp::__private::ScalarType::U64)))
+            ],
+        })
+    }
 }
 #[doc(hidden)]
 pub struct __WaspKvHostDispatch<__WaspHost>(__WaspHost);
@@ -158,8 +221,9 @@ pub trait Kv {
     fn get(&self, key: &str) -> Option<Vec<u8>>;
     fn put(&mut self, key: String, value: Vec<u8>, ttl: Option<u32>);
     fn count(&self) -> usize;
-    fn stats(&self, detailed: bool) -> Result<Stats, String>;
+    fn stats(&self, detailed: bool) -> Result<Stats<u64>, String>;
     fn scale(&self, factor: f64, bytes: &[u8], flag: char) -> (f64, u8);
+    fn clear(&mut self, prefix: String) -> u32;
 }
 /**Typed handle to one instance of a plugin that implements [`Kv`].
 
@@ -242,7 +306,7 @@ impl KvHandle {
     pub fn stats(
         &mut self,
         detailed: bool,
-    ) -> ::core::result::Result<Result<Stats, String>, ::wasp::Error> {
+    ) -> ::core::result::Result<Result<Stats<u64>, String>, ::wasp::Error> {
         let mut __args = ::wasp::__private::CallArgs::new();
         __args.push_scalar::<bool>(detailed);
         let __raw = ::wasp::__private::Backend::call(
@@ -251,7 +315,7 @@ impl KvHandle {
             &mut __args,
         )?;
         ::wasp::__private::lift_serde::<
-            Result<Stats, String>,
+            Result<Stats<u64>, String>,
         >(&mut *self.backend, 3usize, __raw)
     }
     ///Calls the plugin's `scale`.
@@ -275,12 +339,62 @@ impl KvHandle {
         )?;
         ::wasp::__private::lift_serde::<(f64, u8)>(&mut *self.backend, 4usize, __raw)
     }
+    ///Calls the plugin's `clear`.
+    ///
+    /// # Errors
+    /// Any [`wasp::Error`] of the call itself; a `Result` the method returns is the value.
+    pub fn clear(
+        &mut self,
+        prefix: String,
+    ) -> ::core::result::Result<u32, ::wasp::Error> {
+        let mut __args = ::wasp::__private::CallArgs::new();
+        __args.push_bytes(::core::convert::AsRef::<[u8]>::as_ref(&prefix));
+        let __raw = ::wasp::__private::Backend::call(
+            &mut *self.backend,
+            5usize,
+            &mut __args,
+        )?;
+        ::wasp::__private::lift_scalar::<u32>(&mut *self.backend, 5usize, __raw)
+    }
 }
 impl ::wasp::Contract for dyn Kv {
     type Handle = KvHandle;
     type Host = dyn KvHost;
     const NAME: &'static str = "Kv";
-    const DESCRIPTOR: &'static str = "wasp-contract 1\ncontract Kv\nmethod get(string) -> serde(Option<Vec<u8>>)\nmethod put(string, bytes, serde(Option<u32>))\nmethod count() -> usize\nmethod stats(bool) -> serde(Result<Stats,String>)\nmethod scale(f64, bytes, char) -> serde((f64,u8))\n";
+    const VERSION: u32 = 2u32;
+    fn descriptor() -> ::wasp::descriptor::Contract {
+        let mut __types = ::wasp::descriptor::Types::new();
+        let __types = &mut __types;
+        let methods = ::std::vec![
+            ::wasp::__private::function("get", 1u32,
+            ::std::vec![::wasp::__private::WireType::String],
+            ::core::option::Option::Some(::wasp::__private::serde_wire:: < Option < Vec <
+            u8 > > > (__types))), ::wasp::__private::function("put", 1u32,
+            ::std::vec![::wasp::__private::WireType::String,
+            ::wasp::__private::WireType::Bytes, ::wasp::__private::serde_wire:: < Option
+            < u32 > > (__types)], ::core::option::Option::None),
+            ::wasp::__private::function("count", 1u32, ::std::vec![],
+            ::core::option::Option::Some(::wasp::__private::WireType::Scalar(::wasp::__private::ScalarType::Usize))),
+            ::wasp::__private::function("stats", 1u32,
+            ::std::vec![::wasp::__private::WireType::Scalar(::wasp::__private::ScalarType::Bool)],
+            ::core::option::Option::Some(::wasp::__private::serde_wire:: < Result < Stats
+            < u64 >, String > > (__types))), ::wasp::__private::function("scale", 1u32,
+            ::std::vec![::wasp::__private::WireType::Scalar(::wasp::__private::ScalarType::F64),
+            ::wasp::__private::WireType::Bytes,
+            ::wasp::__private::WireType::Scalar(::wasp::__private::ScalarType::Char)],
+            ::core::option::Option::Some(::wasp::__private::serde_wire:: < (f64, u8) >
+            (__types))), ::wasp::__private::function("kv_clear", 2u32,
+            ::std::vec![::wasp::__private::WireType::String],
+            ::core::option::Option::Some(::wasp::__private::WireType::Scalar(::wasp::__private::ScalarType::U32)))
+        ];
+        let host = <dyn KvHost as ::wasp::HostInterface>::describe(__types);
+        ::wasp::descriptor::Contract::new(
+            "Kv",
+            methods,
+            host,
+            ::core::mem::take(__types),
+        )
+    }
 }
 const _: fn() = || {
     fn values_crossing_the_boundary_must_be_serde<
@@ -289,7 +403,7 @@ const _: fn() = || {
     >() {}
     values_crossing_the_boundary_must_be_serde::<Option<Vec<u8>>>();
     values_crossing_the_boundary_must_be_serde::<Option<u32>>();
-    values_crossing_the_boundary_must_be_serde::<Result<Stats, String>>();
+    values_crossing_the_boundary_must_be_serde::<Result<Stats<u64>, String>>();
     values_crossing_the_boundary_must_be_serde::<(f64, u8)>();
 };
 /**Exports a plugin's implementation of `Kv`.
@@ -306,17 +420,14 @@ macro_rules! export_kv {
         { let slot = unsafe { & mut * ::core::ptr::addr_of_mut!(__WASP_INSTANCE) }; if
         slot.is_none() { * slot = ::core::option::Option::Some($init); } match slot {
         ::core::option::Option::Some(instance) => instance, ::core::option::Option::None
-        => ::core::unreachable!(), } } const __WASP_PLUGIN_PART : & str = < dyn
-        $crate::Kv as ::wasp::Contract > ::DESCRIPTOR; const __WASP_HOST_PART : & str =
-        << dyn $crate::Kv as ::wasp::Contract > ::Host as ::wasp::HostInterface >
-        ::DESCRIPTOR; #[used] #[unsafe (link_section = "wasp-contract")] static
-        __WASP_CONTRACT : [u8; __WASP_PLUGIN_PART.len() + __WASP_HOST_PART.len()] =
-        ::wasp::__private::concat_descriptor(__WASP_PLUGIN_PART, __WASP_HOST_PART);
-        #[unsafe (export_name = "get")] extern "C" fn __wasp_export_get(__w0_0 : i32,
-        __w0_1 : i32) -> i64 { ::wasp::__private::guest::enter(); #[allow(unused_mut,
-        unused_variables)] let mut __wasp_block =
-        ::wasp::__private::guest::ArgBlock::new(1usize); let __a0 = unsafe { __wasp_block
-        .str(__w0_0, __w0_1) }; let __wasp_result = < $ty as $crate::Kv >
+        => ::core::unreachable!(), } } #[unsafe (export_name = "wasp_contract_Kv")]
+        extern "C" fn __wasp_contract() -> i64 { ::wasp::__private::guest::enter();
+        ::wasp::__private::guest::return_string(< dyn $crate::Kv as ::wasp::Contract >
+        ::descriptor().render(),) } #[unsafe (export_name = "get")] extern "C" fn
+        __wasp_export_get(__w0_0 : i32, __w0_1 : i32) -> i64 {
+        ::wasp::__private::guest::enter(); #[allow(unused_mut, unused_variables)] let mut
+        __wasp_block = ::wasp::__private::guest::ArgBlock::new(1usize); let __a0 = unsafe
+        { __wasp_block.str(__w0_0, __w0_1) }; let __wasp_result = < $ty as $crate::Kv >
         ::get(__wasp_instance(), __a0); ::core::mem::drop(__wasp_block);
         ::wasp::__private::guest::return_serde(& __wasp_result) } #[unsafe (export_name =
         "put")] extern "C" fn __wasp_export_put(__w0_0 : i32, __w0_1 : i32, __w1_0 : i32,
@@ -348,6 +459,12 @@ macro_rules! export_kv {
         ::wasp::__private::guest::scalar_arg:: < char > (__w2_0); let __wasp_result = <
         $ty as $crate::Kv > ::scale(__wasp_instance(), __a0, __a1, __a2);
         ::core::mem::drop(__wasp_block); ::wasp::__private::guest::return_serde(&
-        __wasp_result) } };
+        __wasp_result) } #[unsafe (export_name = "kv_clear")] extern "C" fn
+        __wasp_export_clear(__w0_0 : i32, __w0_1 : i32) -> i32 {
+        ::wasp::__private::guest::enter(); #[allow(unused_mut, unused_variables)] let mut
+        __wasp_block = ::wasp::__private::guest::ArgBlock::new(1usize); let __a0 = unsafe
+        { __wasp_block.string(__w0_0, __w0_1) }; let __wasp_result = < $ty as $crate::Kv
+        > ::clear(__wasp_instance(), __a0); ::core::mem::drop(__wasp_block);
+        ::wasp::__private::guest::scalar_ret:: < u32 > (__wasp_result) } };
     };
 }

@@ -7,7 +7,6 @@ use crate::model::{
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::{FnArg, LitStr};
-use wasp_abi::descriptor::{Contract, HostInterface};
 
 pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
     let item = &model.item;
@@ -22,20 +21,7 @@ pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
     let module_ident = format_ident!("{}", snake_case(&trait_ident.to_string()));
     let module_name = LitStr::new(&trait_ident.to_string(), Span::call_site());
 
-    // Only the host part of a descriptor: `host` and `import` lines.
-    let full = Contract {
-        abi_version: wasp_abi::ABI_VERSION,
-        name: String::new(),
-        methods: Vec::new(),
-        host: Some(HostInterface {
-            module: trait_ident.to_string(),
-            functions: model.methods.iter().map(Method::function).collect(),
-        }),
-    }
-    .render();
-    let host_part: String = full.lines().skip(2).map(|l| format!("{}\n", l)).collect();
-    let host_part = LitStr::new(&host_part, Span::call_site());
-
+    let function_descriptors = model.methods.iter().map(Method::descriptor_tokens);
     let arms = model
         .methods
         .iter()
@@ -53,7 +39,14 @@ pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
         #item
 
         impl ::wasp::HostInterface for dyn #trait_ident {
-            const DESCRIPTOR: &'static str = #host_part;
+            fn describe(
+                __types: &mut ::wasp::descriptor::Types,
+            ) -> ::core::option::Option<::wasp::descriptor::HostInterface> {
+                ::core::option::Option::Some(::wasp::descriptor::HostInterface {
+                    module: ::std::string::String::from(#module_name),
+                    functions: ::std::vec![#(#function_descriptors),*],
+                })
+            }
         }
 
         #[doc(hidden)]
@@ -177,7 +170,7 @@ fn dispatch_arm(trait_ident: &syn::Ident, index: usize, m: &Method) -> TokenStre
 
 fn guest_import(m: &Method, module_name: &LitStr) -> TokenStream {
     let ident = &m.ident;
-    let link_name = LitStr::new(&ident.to_string(), ident.span());
+    let link_name = LitStr::new(&m.name, ident.span());
     let extern_kw = extern_block_keyword();
     let extern_ident = format_ident!("__wasp_import_{}", ident);
     let generics = &m.sig.generics;

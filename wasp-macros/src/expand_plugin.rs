@@ -6,7 +6,6 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{FnArg, Ident, LitStr, Path};
-use wasp_abi::descriptor::Contract;
 
 pub struct PluginArgs {
     pub host: Option<Path>,
@@ -50,14 +49,8 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
         None => quote!(::wasp::NoHost),
     };
 
-    let descriptor = Contract {
-        abi_version: wasp_abi::ABI_VERSION,
-        name: trait_ident.to_string(),
-        methods: model.methods.iter().map(Method::function).collect(),
-        host: None,
-    }
-    .render();
-    let descriptor = LitStr::new(&descriptor, Span::call_site());
+    let method_descriptors = model.methods.iter().map(Method::descriptor_tokens);
+    let version = model.methods.iter().map(|m| m.since).max().unwrap_or(1);
     let trait_name = LitStr::new(&trait_ident.to_string(), Span::call_site());
 
     let handle_methods = model
@@ -68,9 +61,12 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
     let serde_checks = serde_checks(model);
     let shims = model.methods.iter().map(|m| export_shim(trait_ident, m));
     let compile_errors = errors.into_compile_errors();
-    let section_attr = unsafe_attr(
-        "link_section",
-        &LitStr::new(wasp_abi::CONTRACT_SECTION, Span::call_site()),
+    let contract_export_attr = unsafe_attr(
+        "export_name",
+        &LitStr::new(
+            &format!("{}{}", wasp_abi::CONTRACT_EXPORT_PREFIX, trait_ident),
+            Span::call_site(),
+        ),
     );
 
     let handle_doc = format!(
@@ -117,7 +113,19 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
             type Handle = #handle_ident;
             type Host = #host_ty;
             const NAME: &'static str = #trait_name;
-            const DESCRIPTOR: &'static str = #descriptor;
+            const VERSION: u32 = #version;
+            fn descriptor() -> ::wasp::descriptor::Contract {
+                let mut __types = ::wasp::descriptor::Types::new();
+                let __types = &mut __types;
+                let methods = ::std::vec![#(#method_descriptors),*];
+                let host = <#host_ty as ::wasp::HostInterface>::describe(__types);
+                ::wasp::descriptor::Contract::new(
+                    #trait_name,
+                    methods,
+                    host,
+                    ::core::mem::take(__types),
+                )
+            }
         }
 
         #serde_checks
@@ -146,14 +154,14 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
                         }
                     }
 
-                    // The contract descriptor, which the host verifies at load.
-                    const __WASP_PLUGIN_PART: &str = <dyn $crate::#trait_ident as ::wasp::Contract>::DESCRIPTOR;
-                    const __WASP_HOST_PART: &str =
-                        <<dyn $crate::#trait_ident as ::wasp::Contract>::Host as ::wasp::HostInterface>::DESCRIPTOR;
-                    #[used]
-                    #section_attr
-                    static __WASP_CONTRACT: [u8; __WASP_PLUGIN_PART.len() + __WASP_HOST_PART.len()] =
-                        ::wasp::__private::concat_descriptor(__WASP_PLUGIN_PART, __WASP_HOST_PART);
+                    // The contract descriptor, which the host reads and verifies at load.
+                    #contract_export_attr
+                    extern "C" fn __wasp_contract() -> i64 {
+                        ::wasp::__private::guest::enter();
+                        ::wasp::__private::guest::return_string(
+                            <dyn $crate::#trait_ident as ::wasp::Contract>::descriptor().render(),
+                        )
+                    }
 
                     #(#shims)*
                 };
@@ -258,10 +266,7 @@ fn serde_checks(model: &TraitModel) -> TokenStream {
 
 fn export_shim(trait_ident: &Ident, m: &Method) -> TokenStream {
     let ident = &m.ident;
-    let export_attr = unsafe_attr(
-        "export_name",
-        &LitStr::new(&ident.to_string(), ident.span()),
-    );
+    let export_attr = unsafe_attr("export_name", &LitStr::new(&m.name, ident.span()));
     let shim_ident = format_ident!("__wasp_export_{}", ident);
     let buffer_params = m.buffer_params();
     let mut wasm_params = Vec::new();

@@ -7,6 +7,7 @@
 //!
 //! Set `WASP_DUMP_EXPANSION=1` while building to print every expansion to stderr.
 
+mod derive_schema;
 mod expand_host;
 mod expand_plugin;
 mod model;
@@ -30,6 +31,11 @@ use syn::ItemTrait;
 ///
 /// Arguments: `host = HostTrait` names the `#[wasp::host]` trait whose functions the plugin
 /// may call.
+///
+/// Method options, as `#[wasp(...)]` on a method: `since = N` marks a method added in contract
+/// version `N` (plugins built before still load; calling it on them returns
+/// `wasp::Error::Unavailable`); `rename = "name"` sets the method's name on the wire (export
+/// and descriptor), e.g. to keep it when the Rust name changes.
 ///
 /// Methods take `&self` or `&mut self` (the plugin object lives as long as its instance, so
 /// `&mut self` gives stateful plugins). The trait must be declared at the root of its crate
@@ -75,6 +81,23 @@ pub fn host(args: TokenStream, input: TokenStream) -> TokenStream {
     let model = TraitModel::parse(item, Side::Host, &mut errors);
     let expanded = expand_host::expand(&model, errors);
     dump("host", &expanded);
+    expanded.into()
+}
+
+/// Derives `wasp::Schema`: the type's shape (fields and their types, variants) for the
+/// contract descriptor, so that host and plugin are checked to agree on it at load.
+///
+/// Put it beside serde's derives: `#[derive(Serialize, Deserialize, wasp::Schema)]`. It
+/// follows `#[serde(skip)]` and `#[serde(transparent)]` and refuses the serde attributes whose
+/// encoding postcard cannot read back (`flatten`, `tag`, `untagged`, `skip_serializing_if`,
+/// `with`, ...), each with a hint.
+#[proc_macro_derive(Schema)]
+pub fn derive_schema(input: TokenStream) -> TokenStream {
+    let expanded = match syn::parse::<syn::DeriveInput>(input) {
+        Ok(input) => derive_schema::expand(input),
+        Err(e) => e.to_compile_error(),
+    };
+    dump("derive(Schema)", &expanded);
     expanded.into()
 }
 

@@ -2,13 +2,12 @@
 //! one place (collecting every error), then expand from it; expansion never fails.
 
 use proc_macro2::{Span, TokenStream};
-use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{
     FnArg, GenericArgument, GenericParam, Ident, ItemTrait, Pat, PathArguments, ReturnType,
     Signature, TraitItem, Type,
 };
-use wasp_abi::descriptor::{Function, ScalarType, WireType};
+use wasp_abi::descriptor::ScalarType;
 
 /// How one parameter or result crosses the boundary. Decided from the type's spelling:
 /// scalars and byte types by name, everything else through serde.
@@ -71,6 +70,11 @@ pub struct Return {
 
 pub struct Method {
     pub ident: Ident,
+    /// The name on the wire (export, import, descriptor): the Rust name unless
+    /// `#[wasp(rename = "...")]` says otherwise.
+    pub name: String,
+    /// `#[wasp(since = N)]`: the contract version that added the method (1 by default).
+    pub since: u32,
     pub sig: Signature,
     pub params: Vec<Param>,
     pub ret: Option<Return>,
@@ -79,17 +83,20 @@ pub struct Method {
 }
 
 impl Method {
-    /// The descriptor entry for this method.
-    pub fn function(&self) -> Function {
-        Function {
-            name: self.ident.to_string(),
-            params: self
-                .params
-                .iter()
-                .map(|p| wire_type(p.kind, &p.ty))
-                .collect(),
-            result: self.ret.as_ref().map(|r| wire_type(r.kind, &r.ty)),
-        }
+    /// An expression building this method's descriptor entry; serde types describe
+    /// themselves into `__types` (a `&mut Types` in scope).
+    pub fn descriptor_tokens(&self) -> TokenStream {
+        let name = syn::LitStr::new(&self.name, self.ident.span());
+        let since = self.since;
+        let params = self.params.iter().map(|p| wire_type_tokens(p.kind, &p.ty));
+        let result = match &self.ret {
+            Some(r) => {
+                let wire = wire_type_tokens(r.kind, &r.ty);
+                quote::quote!(::core::option::Option::Some(#wire))
+            }
+            None => quote::quote!(::core::option::Option::None),
+        };
+        quote::quote!(::wasp::__private::function(#name, #since, ::std::vec![#(#params),*], #result))
     }
 
     pub fn buffer_params(&self) -> usize {
@@ -97,18 +104,18 @@ impl Method {
     }
 }
 
-fn wire_type(kind: Kind, ty: &Type) -> WireType {
+fn wire_type_tokens(kind: Kind, ty: &Type) -> TokenStream {
     match kind {
-        Kind::Scalar(s) => WireType::Scalar(s),
-        Kind::String | Kind::Str => WireType::String,
-        Kind::Bytes | Kind::ByteSlice => WireType::Bytes,
-        Kind::Serde => WireType::Serde(
-            ty.to_token_stream()
-                .to_string()
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect(),
-        ),
+        Kind::Scalar(s) => {
+            let variant = Ident::new(&format!("{:?}", s), Span::call_site());
+            quote::quote!(::wasp::__private::WireType::Scalar(::wasp::__private::ScalarType::#variant))
+        }
+        Kind::String | Kind::Str => quote::quote!(::wasp::__private::WireType::String),
+        Kind::Bytes | Kind::ByteSlice => quote::quote!(::wasp::__private::WireType::Bytes),
+        // Spanned on the type, so that a type without `Schema` is reported there.
+        Kind::Serde => {
+            quote::quote_spanned!(ty.span()=> ::wasp::__private::serde_wire::<#ty>(__types))
+        }
     }
 }
 
@@ -157,13 +164,19 @@ impl Errors {
 const RESERVED_EXPORTS: [&str; 4] = ["memory", "_initialize", "_start", "cabi_realloc"];
 
 impl TraitModel {
-    pub fn parse(item: ItemTrait, side: Side, errors: &mut Errors) -> TraitModel {
+    pub fn parse(mut item: ItemTrait, side: Side, errors: &mut Errors) -> TraitModel {
         rule_trait_has_no_generics(&item, errors);
         let mut methods = Vec::new();
-        for trait_item in &item.items {
+        for trait_item in &mut item.items {
             match trait_item {
                 TraitItem::Fn(f) => {
-                    if let Some(m) = parse_method(&f.sig, side, errors) {
+                    // `#[wasp(...)]` is ours: read it and drop it, the compiler does not know it.
+                    let options = MethodOptions::take(&mut f.attrs, side, errors);
+                    if let Some(mut m) = parse_method(&f.sig, side, errors) {
+                        if let Some(name) = options.rename {
+                            m.name = name;
+                        }
+                        m.since = options.since;
                         methods.push(m);
                     }
                 }
@@ -199,15 +212,91 @@ fn rule_trait_has_no_generics(item: &ItemTrait, errors: &mut Errors) {
     }
 }
 
-// Rule: method names are unique and none collides with an export the ABI reserves.
+/// What `#[wasp(...)]` on a method says.
+struct MethodOptions {
+    rename: Option<String>,
+    since: u32,
+}
+
+impl MethodOptions {
+    fn take(attrs: &mut Vec<syn::Attribute>, side: Side, errors: &mut Errors) -> MethodOptions {
+        let mut options = MethodOptions {
+            rename: None,
+            since: 1,
+        };
+        let mut kept = Vec::with_capacity(attrs.len());
+        for attr in attrs.drain(..) {
+            if !attr.path().is_ident("wasp") {
+                kept.push(attr);
+                continue;
+            }
+            let result = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("rename") {
+                    let lit: syn::LitStr = meta.value()?.parse()?;
+                    let name = lit.value();
+                    let valid = name
+                        .chars()
+                        .next()
+                        .map_or(false, |c| c.is_alphabetic() || c == '_')
+                        && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+                    if !valid {
+                        return Err(syn::Error::new(
+                            lit.span(),
+                            "`rename` takes a name made of letters, digits and `_`",
+                        ));
+                    }
+                    options.rename = Some(name);
+                    Ok(())
+                } else if meta.path.is_ident("since") {
+                    let lit: syn::LitInt = meta.value()?.parse()?;
+                    let since: u32 = lit.base10_parse()?;
+                    if since == 0 {
+                        return Err(syn::Error::new(
+                            lit.span(),
+                            "contract versions start at 1; `since = 1` is the default",
+                        ));
+                    }
+                    if side == Side::Host {
+                        return Err(syn::Error::new(
+                            meta.path.span(),
+                            "`since` applies to plugin methods only: a plugin that does not \
+                             call a new host function needs nothing from it",
+                        ));
+                    }
+                    options.since = since;
+                    Ok(())
+                } else {
+                    Err(meta.error(
+                        "unknown wasp method option; expected `since = N` (the contract version \
+                         that added the method) or `rename = \"name\"`",
+                    ))
+                }
+            });
+            if let Err(e) = result {
+                errors.push_error(e);
+            }
+        }
+        *attrs = kept;
+        options
+    }
+}
+
+// Rule: method names (after renaming) are unique and none collides with an export the ABI
+// reserves.
 fn rule_method_names_are_unique(methods: &[Method], errors: &mut Errors) {
     for (i, m) in methods.iter().enumerate() {
-        let name = m.ident.to_string();
-        if methods[..i].iter().any(|o| o.ident == m.ident) {
-            errors.push(
-                m.ident.span(),
-                format!("method `{}` is declared twice", name),
-            );
+        let name = m.name.clone();
+        if let Some(first) = methods[..i].iter().find(|o| o.name == m.name) {
+            let message = if first.ident == m.ident {
+                format!("method `{}` is declared twice", name)
+            } else {
+                format!(
+                    "two methods are named `{}` on the wire (`{}` and `{}`); give one another \
+                     name with `#[wasp(rename = \"...\")]`",
+                    name, first.ident, m.ident
+                )
+            };
+            errors.push(m.ident.span(), message);
         }
         if RESERVED_EXPORTS.contains(&name.as_str()) || name.starts_with("wasp_") {
             errors.push(
@@ -274,6 +363,8 @@ fn parse_method(sig: &Signature, side: Side, errors: &mut Errors) -> Option<Meth
     }
     Some(Method {
         ident: sig.ident.clone(),
+        name: sig.ident.to_string(),
+        since: 1,
         sig: sig.clone(),
         params,
         ret,

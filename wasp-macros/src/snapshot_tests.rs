@@ -12,6 +12,21 @@ use proc_macro2::TokenStream;
 use std::path::PathBuf;
 
 const CONTRACT: &str = r#"
+    #[derive(Serialize, Deserialize, wasp::Schema)]
+    pub struct Stats<T> {
+        pub entries: Vec<(String, T)>,
+        #[serde(skip)]
+        pub cache: Option<Box<Stats<T>>>,
+        pub mode: Mode,
+    }
+
+    #[derive(Serialize, Deserialize, wasp::Schema)]
+    pub enum Mode {
+        Idle,
+        Busy(u32, bool),
+        Draining { remaining: u64 },
+    }
+
     #[wasp::host]
     pub trait KvHost {
         fn log(&mut self, line: &str);
@@ -24,8 +39,10 @@ const CONTRACT: &str = r#"
         fn get(&self, key: &str) -> Option<Vec<u8>>;
         fn put(&mut self, key: String, value: Vec<u8>, ttl: Option<u32>);
         fn count(&self) -> usize;
-        fn stats(&self, detailed: bool) -> Result<Stats, String>;
+        fn stats(&self, detailed: bool) -> Result<Stats<u64>, String>;
         fn scale(&self, factor: f64, bytes: &[u8], flag: char) -> (f64, u8);
+        #[wasp(since = 2, rename = "kv_clear")]
+        fn clear(&mut self, prefix: String) -> u32;
     }
 "#;
 
@@ -33,8 +50,17 @@ fn expand(source: &str) -> String {
     let file: syn::File = syn::parse_str(source).expect("the snapshot contract parses");
     let mut out = TokenStream::new();
     for item in file.items {
-        let syn::Item::Trait(mut item) = item else {
-            panic!("only traits")
+        let mut item = match item {
+            syn::Item::Trait(item) => item,
+            syn::Item::Struct(s) => {
+                out.extend(crate::derive_schema::expand(s.into()));
+                continue;
+            }
+            syn::Item::Enum(e) => {
+                out.extend(crate::derive_schema::expand(e.into()));
+                continue;
+            }
+            _ => panic!("only traits, structs and enums"),
         };
         let attr = item.attrs.remove(0);
         let is_host = attr.path().segments.last().unwrap().ident == "host";

@@ -13,18 +13,18 @@ import {
 
 export { wasp_alloc } from "../../../guests/assemblyscript/wasp";
 
-// The contract this plugin implements, exactly as the host describes it (docs/ABI.md section 7).
+// The contract this plugin implements, exactly as the host describes it (docs/ABI.md section 8).
 // AssemblyScript cannot emit custom sections, so the host asks `wasp_contract` for it.
 const CONTRACT =
   "wasp-contract 1\n" +
   "contract Greeter\n" +
-  "method hello(string) -> string\n" +
+  "method hello(String) -> String\n" +
   "method sum(i32, i32) -> i32\n" +
-  "method reverse(bytes) -> bytes\n" +
-  "method callback() -> string\n" +
-  "method fail() -> serde(Result<(),String>)\n" +
+  "method reverse(Vec<u8>) -> Vec<u8>\n" +
+  "method callback() -> String\n" +
+  "method fail() -> Result<(), String>\n" +
   "host GreeterHost\n" +
-  "import call_me(string) -> string\n";
+  "import call_me(String) -> String\n";
 
 export function wasp_contract(): u64 {
   return returnString(CONTRACT);

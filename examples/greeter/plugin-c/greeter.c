@@ -2,17 +2,17 @@
 
 #include "wasp.h"
 
-/* The contract this plugin implements: the text docs/ABI.md section 7 gives for Greeter. */
+/* The contract this plugin implements: the text docs/ABI.md section 8 gives for Greeter. */
 WASP_CONTRACT(
     "wasp-contract 1\n"
     "contract Greeter\n"
-    "method hello(string) -> string\n"
+    "method hello(String) -> String\n"
     "method sum(i32, i32) -> i32\n"
-    "method reverse(bytes) -> bytes\n"
-    "method callback() -> string\n"
-    "method fail() -> serde(Result<(),String>)\n"
+    "method reverse(Vec<u8>) -> Vec<u8>\n"
+    "method callback() -> String\n"
+    "method fail() -> Result<(), String>\n"
     "host GreeterHost\n"
-    "import call_me(string) -> string\n");
+    "import call_me(String) -> String\n");
 
 WASP_IMPORT(GreeterHost, call_me)
 wasp_packed call_me(const char *name, size_t name_len);

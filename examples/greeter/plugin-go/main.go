@@ -5,17 +5,17 @@ package main
 
 import "wasp.example/guest"
 
-// The Greeter contract, byte for byte as the host's (docs/ABI.md section 7): the host refuses
+// The Greeter contract, byte for byte as the host's (docs/ABI.md section 8): the host refuses
 // the plugin if it differs in any way.
 const contract = "wasp-contract 1\n" +
 	"contract Greeter\n" +
-	"method hello(string) -> string\n" +
+	"method hello(String) -> String\n" +
 	"method sum(i32, i32) -> i32\n" +
-	"method reverse(bytes) -> bytes\n" +
-	"method callback() -> string\n" +
-	"method fail() -> serde(Result<(),String>)\n" +
+	"method reverse(Vec<u8>) -> Vec<u8>\n" +
+	"method callback() -> String\n" +
+	"method fail() -> Result<(), String>\n" +
 	"host GreeterHost\n" +
-	"import call_me(string) -> string\n"
+	"import call_me(String) -> String\n"
 
 func init() {
 	guest.SetContract(contract)

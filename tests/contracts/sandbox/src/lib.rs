@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A failed WASI operation, as the plugin saw it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, wasp::Schema)]
 pub struct IoFailure {
     /// The WASI errno (`std::io::Error::raw_os_error`), when there is one.
     pub errno: Option<i32>,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use wasp::HostResult;
 
 /// A nested serde struct.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, wasp::Schema)]
 pub struct Record {
     pub id: u64,
     pub name: String,
@@ -17,7 +17,7 @@ pub struct Record {
 }
 
 /// A serde enum with every kind of variant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, wasp::Schema)]
 pub enum Shape {
     Empty,
     Circle(f32),

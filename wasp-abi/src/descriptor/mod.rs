@@ -1,23 +1,39 @@
 //! Contract descriptors: what a plugin says it implements, and what a host expects.
 //!
 //! A descriptor is UTF-8 text, one item per line, so that a plugin written by hand in any
-//! language can carry one and a person can read it with `wasm-objdump -s`:
+//! language can carry one and a person can read it:
 //!
 //! ```text
 //! wasp-contract 1
 //! contract Greeter
-//! method hello(string) -> string
+//! version 2
+//! method hello(String) -> String
 //! method sum(i32, i32) -> i32
-//! method fail() -> serde(Result<(),String>)
+//! method configure(Config) -> Result<(), String>
+//! method stats() -> Stats since 2
 //! host GreeterHost
-//! import call_me(string) -> string
+//! import call_me(String) -> String
+//! struct Config { retries: u8, mode: Mode }
+//! enum Mode { Fast, Slow(u32) }
+//! struct Stats { calls: u64 }
 //! ```
 //!
-//! The `wasp-contract` custom section holds one or more descriptors back to back (the linker
+//! Types are written as Rust spells them, normalised (every map is `Map<K, V>`); the named
+//! types every method reaches are defined by `struct` and `enum` lines, so a changed field is
+//! a visible difference, not silently misread bytes.
+//!
+//! A `wasp-contract` custom section may hold several descriptors back to back (the linker
 //! concatenates sections of the same name); each starts with its `wasp-contract` line.
 //! `docs/ABI.md` is the normative description of the grammar.
 
+mod compare;
+mod types;
+
+pub use compare::{compare, differences, Comparison};
+pub use types::{Field, Fields, Shape, Type, TypeDef, Types, Variant};
+
 use crate::{ValType, ABI_VERSION};
+use std::collections::{HashMap, HashSet};
 use std::fmt::{self, Write as _};
 
 /// The first word of every descriptor.
@@ -26,15 +42,14 @@ pub const MAGIC: &str = "wasp-contract";
 /// How a value of one parameter or result travels.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WireType {
-    /// One wasm value; the payload is the Rust type name (`i32`, `bool`, `char`, ...).
+    /// One wasm value.
     Scalar(ScalarType),
     /// UTF-8 bytes: `String` and `&str`.
     String,
     /// Raw bytes: `Vec<u8>` and `&[u8]`.
     Bytes,
-    /// Anything else, encoded with the codec; the payload is the Rust type as written,
-    /// without whitespace.
-    Serde(String),
+    /// Anything else, encoded with the codec.
+    Serde(Type),
 }
 
 /// The Rust scalar types, each of which travels as one wasm value.
@@ -129,13 +144,49 @@ impl WireType {
     }
 }
 
+impl WireType {
+    /// How a parameter or result of type `ty` travels when nothing else says otherwise:
+    /// scalars as wasm values, `String` and `Vec<u8>` as raw buffers, the rest with the codec.
+    pub fn classify(ty: Type) -> WireType {
+        match ty {
+            Type::Scalar(s) => WireType::Scalar(s),
+            Type::String => WireType::String,
+            Type::List(element) if *element == Type::Scalar(ScalarType::U8) => WireType::Bytes,
+            other => WireType::Serde(other),
+        }
+    }
+
+    /// The type expression, whatever the encoding.
+    pub fn ty(&self) -> Type {
+        match self {
+            WireType::Scalar(s) => Type::Scalar(*s),
+            WireType::String => Type::String,
+            WireType::Bytes => Type::list(Type::Scalar(ScalarType::U8)),
+            WireType::Serde(t) => t.clone(),
+        }
+    }
+
+    fn parse(text: &str) -> Result<WireType, String> {
+        let text = text.trim();
+        if let Some(inner) = text
+            .strip_prefix("serde(")
+            .and_then(|r| r.strip_suffix(')'))
+        {
+            return Ok(WireType::Serde(Type::parse(inner)?));
+        }
+        Ok(WireType::classify(Type::parse(text)?))
+    }
+}
+
 impl fmt::Display for WireType {
+    /// The type as Rust spells it; `serde(T)` when a codec-encoded type would otherwise read
+    /// as a scalar or a raw buffer (a type alias such as `type Id = u32;` in a signature).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            WireType::Scalar(s) => f.write_str(s.name()),
-            WireType::String => f.write_str("string"),
-            WireType::Bytes => f.write_str("bytes"),
-            WireType::Serde(name) => write!(f, "serde({})", name),
+            WireType::Serde(t) if WireType::classify(t.clone()) != *self => {
+                write!(f, "serde({})", t)
+            }
+            other => write!(f, "{}", other.ty()),
         }
     }
 }
@@ -149,6 +200,9 @@ pub struct Function {
     pub params: Vec<WireType>,
     /// The result type; `None` for `()`.
     pub result: Option<WireType>,
+    /// The contract version that added the method (`#[wasp(since = N)]`); 1 for methods the
+    /// contract had from the start and for host functions.
+    pub since: u32,
 }
 
 impl Function {
@@ -179,6 +233,9 @@ impl Function {
         if let Some(r) = &self.result {
             let _ = write!(out, " -> {}", r);
         }
+        if self.since > 1 {
+            let _ = write!(out, " since {}", self.since);
+        }
         out
     }
 }
@@ -199,18 +256,53 @@ pub struct Contract {
     pub abi_version: u32,
     /// The contract's name: the plugin trait's name.
     pub name: String,
+    /// The contract's version: the highest `since` of its methods, at least 1.
+    pub version: u32,
     /// The plugin's methods, in declaration order.
     pub methods: Vec<Function>,
     /// The host functions the plugin may call, if the contract names a host trait.
     pub host: Option<HostInterface>,
+    /// Every named type the methods and host functions reach, in the order first reached.
+    pub types: Vec<TypeDef>,
+    /// Problems found while the contract was described from Rust types (two types with one
+    /// name). Never rendered; the host reports them as differences.
+    pub conflicts: Vec<String>,
 }
 
 impl Contract {
+    /// A contract from its parts; the version is the highest `since` of its methods.
+    pub fn new(
+        name: &str,
+        methods: Vec<Function>,
+        host: Option<HostInterface>,
+        types: Types,
+    ) -> Contract {
+        let version = methods.iter().map(|m| m.since).max().unwrap_or(1).max(1);
+        let (types, conflicts) = types.into_parts();
+        Contract {
+            abi_version: ABI_VERSION,
+            name: name.to_string(),
+            version,
+            methods,
+            host,
+            types,
+            conflicts,
+        }
+    }
+
+    /// The definition of the named type `name`.
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|t| t.name == name)
+    }
+
     /// The descriptor text for this contract.
     pub fn render(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "{} {}", MAGIC, self.abi_version);
         let _ = writeln!(out, "contract {}", self.name);
+        if self.version > 1 {
+            let _ = writeln!(out, "version {}", self.version);
+        }
         for m in &self.methods {
             let _ = writeln!(out, "method {}", m.signature());
         }
@@ -219,6 +311,9 @@ impl Contract {
             for f in &host.functions {
                 let _ = writeln!(out, "import {}", f.signature());
             }
+        }
+        for t in &self.types {
+            let _ = writeln!(out, "{}", t);
         }
         out
     }
@@ -283,6 +378,7 @@ pub fn parse_section(bytes: &[u8]) -> Result<Vec<Contract>, DescriptorError> {
     let text = std::str::from_utf8(bytes)
         .map_err(|e| DescriptorError::new(0, format!("not UTF-8 ({})", e)))?;
     let mut contracts: Vec<Contract> = Vec::new();
+    let mut type_names: HashMap<usize, HashSet<String>> = HashMap::new();
     let mut in_host = false;
     for (index, raw_line) in text.lines().enumerate() {
         let line_no = index + 1;
@@ -303,12 +399,16 @@ pub fn parse_section(bytes: &[u8]) -> Result<Vec<Contract>, DescriptorError> {
             contracts.push(Contract {
                 abi_version: version,
                 name: String::new(),
+                version: 1,
                 methods: Vec::new(),
                 host: None,
+                types: Vec::new(),
+                conflicts: Vec::new(),
             });
             in_host = false;
             continue;
         }
+        let index = contracts.len();
         let current = contracts
             .last_mut()
             .ok_or_else(|| err(format!("expected `{} {}` first", MAGIC, ABI_VERSION)))?;
@@ -316,6 +416,24 @@ pub fn parse_section(bytes: &[u8]) -> Result<Vec<Contract>, DescriptorError> {
             "contract" => {
                 check_ident(rest).map_err(&err)?;
                 current.name = rest.to_string();
+            }
+            "version" => {
+                current.version = match rest.parse::<u32>() {
+                    Ok(v) if v >= 1 => v,
+                    _ => return Err(err(format!("bad contract version {:?}", rest))),
+                };
+            }
+            "struct" | "enum" => {
+                let def = TypeDef::parse(line).map_err(&err)?;
+                // A set, not a scan: a hostile descriptor may define very many types.
+                if !type_names
+                    .entry(index)
+                    .or_default()
+                    .insert(def.name.clone())
+                {
+                    return Err(err(format!("type `{}` is defined twice", def.name)));
+                }
+                current.types.push(def);
             }
             "method" if !in_host => current.methods.push(parse_function(rest).map_err(&err)?),
             "host" => {
@@ -361,6 +479,7 @@ fn check_ident(s: &str) -> Result<(), String> {
 }
 
 fn parse_function(s: &str) -> Result<Function, String> {
+    let (s, since) = split_since(s)?;
     let open = s
         .find('(')
         .ok_or_else(|| format!("expected `name(...)` in `{}`", s))?;
@@ -370,13 +489,13 @@ fn parse_function(s: &str) -> Result<Function, String> {
         matching_paren(s, open).ok_or_else(|| format!("unbalanced parentheses in `{}`", s))?;
     let params = split_top_level(&s[open + 1..close])
         .into_iter()
-        .map(parse_type)
+        .map(WireType::parse)
         .collect::<Result<Vec<_>, _>>()?;
     let tail = s[close + 1..].trim();
     let result = if tail.is_empty() {
         None
     } else if let Some(r) = tail.strip_prefix("->") {
-        Some(parse_type(r.trim())?)
+        Some(WireType::parse(r)?)
     } else {
         return Err(format!(
             "expected `-> type` after the parameters, found `{}`",
@@ -387,7 +506,23 @@ fn parse_function(s: &str) -> Result<Function, String> {
         name: name.to_string(),
         params,
         result,
+        since,
     })
+}
+
+/// `f(..) -> T since 2` → (`f(..) -> T`, 2).
+fn split_since(s: &str) -> Result<(&str, u32), String> {
+    let trimmed = s.trim_end();
+    if let Some(space) = trimmed.rfind(' ') {
+        let (head, number) = (&trimmed[..space], &trimmed[space + 1..]);
+        if let Some(head) = head.trim_end().strip_suffix(" since") {
+            return match number.parse::<u32>() {
+                Ok(v) if v >= 1 => Ok((head, v)),
+                _ => Err(format!("bad version `{}` after `since`", number)),
+            };
+        }
+    }
+    Ok((s, 1))
 }
 
 fn matching_paren(s: &str, open: usize) -> Option<usize> {
@@ -429,165 +564,73 @@ fn split_top_level(s: &str) -> Vec<&str> {
     parts
 }
 
-fn parse_type(s: &str) -> Result<WireType, String> {
-    match s {
-        "string" => return Ok(WireType::String),
-        "bytes" => return Ok(WireType::Bytes),
-        _ => {}
-    }
-    if let Some(scalar) = ScalarType::from_name(s) {
-        return Ok(WireType::Scalar(scalar));
-    }
-    if let Some(inner) = s.strip_prefix("serde(").and_then(|r| r.strip_suffix(')')) {
-        if !inner.is_empty() {
-            return Ok(WireType::Serde(
-                inner.chars().filter(|c| !c.is_whitespace()).collect(),
-            ));
-        }
-    }
-    Err(format!("unknown type `{}`", s))
-}
-
-/// Every difference between what a host expects and what a plugin declares, each one
-/// sentence a user recognises. Empty when the plugin implements the host's contract.
-pub fn differences(host: &Contract, plugin: &Contract) -> Vec<String> {
-    let mut out = Vec::new();
-    if host.abi_version != plugin.abi_version {
-        out.push(format!(
-            "ABI version {} in the host, {} in the plugin",
-            host.abi_version, plugin.abi_version
-        ));
-    }
-    if host.name != plugin.name {
-        out.push(format!(
-            "the plugin implements contract `{}`, the host expects `{}`",
-            plugin.name, host.name
-        ));
-        // Method-by-method comparison of unrelated contracts is noise.
-        return out;
-    }
-    compare_functions("method", &host.methods, &plugin.methods, &mut out);
-    match (&host.host, &plugin.host) {
-        (Some(h), Some(p)) => {
-            if h.module != p.module {
-                out.push(format!(
-                    "host functions: the plugin imports module `{}`, the host provides `{}`",
-                    p.module, h.module
-                ));
-            }
-            compare_functions("host function", &h.functions, &p.functions, &mut out);
-        }
-        (None, Some(p)) => out.push(format!(
-            "the plugin expects host functions `{}`, the host's contract names none",
-            p.module
-        )),
-        (Some(h), None) => out.push(format!(
-            "the host's contract names host functions `{}`, the plugin's names none",
-            h.module
-        )),
-        (None, None) => {}
-    }
-    out
-}
-
-fn compare_functions(kind: &str, host: &[Function], plugin: &[Function], out: &mut Vec<String>) {
-    for h in host {
-        let p = match plugin.iter().find(|p| p.name == h.name) {
-            Some(p) => p,
-            None => {
-                out.push(format!("{} {}: missing in the plugin", kind, h.name));
-                continue;
-            }
-        };
-        if h.params.len() != p.params.len() {
-            out.push(format!(
-                "{} {}: {} parameter(s) in the host's contract, {} in the plugin",
-                kind,
-                h.name,
-                h.params.len(),
-                p.params.len()
-            ));
-        } else {
-            for (i, (ht, pt)) in h.params.iter().zip(&p.params).enumerate() {
-                if ht != pt {
-                    out.push(format!(
-                        "{} {}: parameter {} is {} in the host's contract, {} in the plugin",
-                        kind,
-                        h.name,
-                        i + 1,
-                        ht,
-                        pt
-                    ));
-                }
-            }
-        }
-        if h.result != p.result {
-            out.push(format!(
-                "{} {}: returns {} in the host's contract, {} in the plugin",
-                kind,
-                h.name,
-                display_result(&h.result),
-                display_result(&p.result)
-            ));
-        }
-    }
-    for p in plugin {
-        if !host.iter().any(|h| h.name == p.name) {
-            out.push(format!("{} {}: exists in the plugin only", kind, p.name));
-        }
-    }
-}
-
-fn display_result(r: &Option<WireType>) -> String {
-    match r {
-        Some(t) => t.to_string(),
-        None => "()".to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn greeter() -> Contract {
-        Contract {
-            abi_version: ABI_VERSION,
-            name: "Greeter".into(),
-            methods: vec![
+        let mut types = Types::new();
+        let config = types.define("Config", "c::Config", |_| {
+            Shape::Struct(Fields::Named(vec![
+                Field::new("retries", Type::Scalar(ScalarType::U8)),
+                Field::new("tags", Type::list(Type::String)),
+            ]))
+        });
+        Contract::new(
+            "Greeter",
+            vec![
                 Function {
                     name: "hello".into(),
                     params: vec![WireType::String],
                     result: Some(WireType::String),
+                    since: 1,
                 },
                 Function {
                     name: "fail".into(),
-                    params: vec![],
-                    result: Some(WireType::Serde("Result<(),String>".into())),
+                    params: vec![WireType::Serde(config)],
+                    result: Some(WireType::Serde(Type::result(Type::Unit, Type::String))),
+                    since: 1,
                 },
                 Function {
                     name: "pair".into(),
                     params: vec![
-                        WireType::Serde("HashMap<String,(u8,Vec<i32>)>".into()),
+                        WireType::Serde(Type::map(
+                            Type::String,
+                            Type::Tuple(vec![
+                                Type::Scalar(ScalarType::U8),
+                                Type::list(Type::Scalar(ScalarType::I32)),
+                            ]),
+                        )),
                         WireType::Scalar(ScalarType::Char),
+                        WireType::Serde(Type::Scalar(ScalarType::U32)),
                     ],
                     result: None,
+                    since: 3,
                 },
             ],
-            host: Some(HostInterface {
+            Some(HostInterface {
                 module: "GreeterHost".into(),
                 functions: vec![Function {
                     name: "call_me".into(),
-                    params: vec![WireType::String],
+                    params: vec![WireType::Bytes],
                     result: Some(WireType::String),
+                    since: 1,
                 }],
             }),
-        }
+            types,
+        )
     }
 
     #[test]
     fn render_then_parse_is_identity() {
         let c = greeter();
-        assert_eq!(Contract::parse(&c.render()).unwrap(), c);
+        assert_eq!(c.version, 3);
+        let text = c.render();
+        assert!(
+            text.contains("method pair(Map<String, (u8, Vec<i32>)>, char, serde(u32)) since 3\n")
+        );
+        assert!(text.contains("struct Config { retries: u8, tags: Vec<String> }\n"));
+        assert_eq!(Contract::parse(&text).unwrap(), c);
     }
 
     #[test]
@@ -597,32 +640,15 @@ mod tests {
     }
 
     #[test]
-    fn differences_name_each_change() {
-        let host = greeter();
-        let mut plugin = greeter();
-        plugin.methods[0].params[0] = WireType::Scalar(ScalarType::U32);
-        plugin.methods.remove(1);
-        plugin.methods.push(Function {
-            name: "extra".into(),
-            params: vec![],
-            result: None,
-        });
-        assert_eq!(
-            differences(&host, &plugin),
-            vec![
-                "method hello: parameter 1 is string in the host's contract, u32 in the plugin",
-                "method fail: missing in the plugin",
-                "method extra: exists in the plugin only",
-            ]
-        );
-    }
-
-    #[test]
     fn bad_lines_are_errors() {
         assert!(Contract::parse("contract X\n").is_err());
-        assert!(Contract::parse("wasp-contract 1\ncontract X\nmethod f(what)\n").is_err());
+        assert!(Contract::parse("wasp-contract 1\ncontract X\nmethod f(what)\n").is_ok());
+        assert!(Contract::parse("wasp-contract 1\ncontract X\nmethod f(Vec<)\n").is_err());
         assert!(Contract::parse("wasp-contract 1\ncontract X\nmethod f(i32\n").is_err());
+        assert!(Contract::parse("wasp-contract 1\ncontract X\nmethod f() since 0\n").is_err());
+        assert!(Contract::parse("wasp-contract 1\ncontract X\nversion x\n").is_err());
         assert!(Contract::parse("wasp-contract 1\ncontract X\nbogus\n").is_err());
+        assert!(Contract::parse("wasp-contract 1\ncontract X\nstruct A\nstruct A\n").is_err());
         assert!(Contract::parse("wasp-contract x\n").is_err());
     }
 }

@@ -9,7 +9,7 @@
 //! - every named type reached from a compared signature must have the same shape on both
 //!   sides: same kind, same fields (names, types, order), same variants.
 
-use super::{Contract, Fields, Function, Shape, Type, TypeDef, WireType};
+use super::{Contract, Field, Fields, Function, Shape, Type, TypeDef, Variant, WireType};
 
 /// The outcome of comparing a plugin's descriptor with the host's.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -188,40 +188,12 @@ impl<'a> Comparer<'a> {
         match (&h.shape, &p.shape) {
             (Shape::Struct(hf), Shape::Struct(pf)) => self.fields(&prefix, hf, pf),
             (Shape::Enum(hv), Shape::Enum(pv)) => {
-                for v in hv {
-                    if !pv.iter().any(|o| o.name == v.name) {
-                        self.out.differences.push(format!(
-                            "{}: variant {} exists in the host's contract only",
-                            prefix, v.name
-                        ));
-                    }
-                }
-                for v in pv {
-                    if !hv.iter().any(|o| o.name == v.name) {
-                        self.out.differences.push(format!(
-                            "{}: variant {} exists in the plugin only",
-                            prefix, v.name
-                        ));
-                    }
-                }
-                let h_order: Vec<&str> = hv
-                    .iter()
-                    .map(|v| v.name.as_str())
-                    .filter(|n| pv.iter().any(|o| o.name == *n))
-                    .collect();
-                let p_order: Vec<&str> = pv
-                    .iter()
-                    .map(|v| v.name.as_str())
-                    .filter(|n| hv.iter().any(|o| o.name == *n))
-                    .collect();
-                if h_order != p_order {
-                    self.out.differences.push(format!(
-                        "{}: variants are in the order {} in the host's contract, {} in the plugin",
-                        prefix,
-                        h_order.join(", "),
-                        p_order.join(", ")
-                    ));
-                }
+                let names = |vs: &'a [Variant]| -> Vec<(&'a str, String)> {
+                    vs.iter()
+                        .map(|v| (v.name.as_str(), String::new()))
+                        .collect()
+                };
+                self.members(&prefix, "variant", &names(hv), &names(pv));
                 for v in hv {
                     if let Some(o) = pv.iter().find(|o| o.name == v.name) {
                         let prefix = format!("{}: variant {}", prefix, v.name);
@@ -270,39 +242,16 @@ impl<'a> Comparer<'a> {
                             "{}: field {} is {} in the host's contract, {} in the plugin",
                             prefix, f.name, f.ty, o.ty
                         )),
-                        None => self.out.differences.push(format!(
-                            "{}: field {} ({}) exists in the host's contract only",
-                            prefix, f.name, f.ty
-                        )),
+                        None => {}
                     }
                 }
-                for f in pn {
-                    if !hn.iter().any(|o| o.name == f.name) {
-                        self.out.differences.push(format!(
-                            "{}: field {} ({}) exists in the plugin only",
-                            prefix, f.name, f.ty
-                        ));
-                    }
-                }
+                let names = |fs: &'a [Field]| -> Vec<(&'a str, String)> {
+                    fs.iter()
+                        .map(|f| (f.name.as_str(), format!(" ({})", f.ty)))
+                        .collect()
+                };
                 // Fields travel in declaration order, so a reordering misreads values.
-                let h_order: Vec<&str> = hn
-                    .iter()
-                    .map(|f| f.name.as_str())
-                    .filter(|n| pn.iter().any(|o| o.name == *n))
-                    .collect();
-                let p_order: Vec<&str> = pn
-                    .iter()
-                    .map(|f| f.name.as_str())
-                    .filter(|n| hn.iter().any(|o| o.name == *n))
-                    .collect();
-                if h_order != p_order {
-                    self.out.differences.push(format!(
-                        "{}: fields are in the order {} in the host's contract, {} in the plugin",
-                        prefix,
-                        h_order.join(", "),
-                        p_order.join(", ")
-                    ));
-                }
+                self.members(prefix, "field", &names(hn), &names(pn));
             }
             (a, b) => self.out.differences.push(format!(
                 "{}: {} in the host's contract, {} in the plugin",
@@ -310,6 +259,49 @@ impl<'a> Comparer<'a> {
                 fields_kind(a),
                 fields_kind(b)
             )),
+        }
+    }
+}
+
+impl Comparer<'_> {
+    /// Fields or variants (`kind`) present on one side only, then a difference in the order
+    /// of those both sides have. Each entry is a name and what to show after it.
+    fn members(
+        &mut self,
+        prefix: &str,
+        kind: &str,
+        host: &[(&str, String)],
+        plugin: &[(&str, String)],
+    ) {
+        let has = |side: &[(&str, String)], name: &str| side.iter().any(|(n, _)| *n == name);
+        for (side, other, whose) in [
+            (host, plugin, "the host's contract"),
+            (plugin, host, "the plugin"),
+        ] {
+            for (name, detail) in side {
+                if !has(other, name) {
+                    self.out.differences.push(format!(
+                        "{}: {} {}{} exists in {} only",
+                        prefix, kind, name, detail, whose
+                    ));
+                }
+            }
+        }
+        let shared = |side: &[(&str, String)], other: &[(&str, String)]| -> Vec<String> {
+            side.iter()
+                .filter(|(n, _)| has(other, n))
+                .map(|(n, _)| n.to_string())
+                .collect()
+        };
+        let (h_order, p_order) = (shared(host, plugin), shared(plugin, host));
+        if h_order != p_order {
+            self.out.differences.push(format!(
+                "{}: {}s are in the order {} in the host's contract, {} in the plugin",
+                prefix,
+                kind,
+                h_order.join(", "),
+                p_order.join(", ")
+            ));
         }
     }
 }

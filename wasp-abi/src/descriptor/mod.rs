@@ -640,6 +640,23 @@ mod tests {
     }
 
     #[test]
+    fn damaged_descriptors_are_errors_never_panics() {
+        // Descriptors come from plugins: every truncation and every stray delimiter must
+        // parse to a value or an error.
+        let text = greeter().render();
+        let boundaries: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        for &cut in &boundaries {
+            let _ = parse_section(&text.as_bytes()[..cut]);
+            for stray in [
+                "<", ">", "(", ")", ",", ";", ":", "{", "}", "[", "]", " ", "\n", "é",
+            ] {
+                let damaged = format!("{}{}{}", &text[..cut], stray, &text[cut..]);
+                let _ = parse_section(damaged.as_bytes());
+            }
+        }
+    }
+
+    #[test]
     fn bad_lines_are_errors() {
         assert!(Contract::parse("contract X\n").is_err());
         assert!(Contract::parse("wasp-contract 1\ncontract X\nmethod f(what)\n").is_ok());

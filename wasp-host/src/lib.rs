@@ -99,6 +99,7 @@
 
 #![warn(missing_docs)]
 
+mod dynamic;
 mod engine;
 mod instance;
 mod linking;
@@ -107,6 +108,9 @@ mod raw;
 mod sandbox;
 mod wasm;
 
+pub use dynamic::{
+    DescriptorSource, Descriptors, DynamicHost, DynamicInstance, DynamicPlugin, WireValue,
+};
 pub use engine::{DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_MEMORY, Engine, EngineBuilder};
 pub use instance::Instance;
 pub use plugin::Plugin;

@@ -273,7 +273,7 @@ fn new_store(
 /// in one throwaway instance with no WASI grants and the engine's limits. Only WASI and the
 /// `wasp` runtime imports are real in that instance; any other import traps, so that the
 /// descriptors can be compared before the imports are judged against them.
-fn descriptors_from_exports(
+pub(crate) fn descriptors_from_exports(
     engine: &Engine,
     module: &Module,
     exports: &[&str],
@@ -385,7 +385,7 @@ pub(crate) fn require_func(
         .ok_or_else(|| missing("cannot be resolved".to_string()))
 }
 
-fn require_memory(module: &Module) -> Result<ModuleExport, Error> {
+pub(crate) fn require_memory(module: &Module) -> Result<ModuleExport, Error> {
     match module.exports().find(|e| e.name() == MEMORY_EXPORT) {
         Some(e) if e.ty().memory().is_some_and(|m| !m.is_64()) => {}
         Some(_) => {

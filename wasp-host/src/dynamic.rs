@@ -1,0 +1,831 @@
+//! Plugins loaded without a Rust contract type.
+//!
+//! A typed host names its contract at compile time (`engine.load::<dyn Greeter>(..)`). A tool
+//! such as the `wasp` command, or a host that learns its contracts at run time, has only the
+//! plugin: here the contract comes from the plugin's own descriptor (or from a descriptor the
+//! caller holds), the plugin is verified against it exactly as a typed load verifies, and
+//! methods are called by name with values in their wire form ([`WireValue`]). Host functions
+//! the plugin imports are answered by a [`DynamicHost`].
+//!
+//! What stays the caller's job is converting between its own values and wire values: the
+//! descriptor's types ([`wasp::descriptor::WireType`]) say how each parameter and result
+//! travels (docs/ABI.md sections 2 and 4).
+
+use crate::engine::Engine;
+use crate::instance::Core;
+use crate::linking::{self, wasm_error};
+use crate::plugin::{
+    Compiled, ExportSpec, compile, descriptors_from_exports, initialize_export, instantiate_core,
+    optional_alloc, optional_memory, require_func, require_memory,
+};
+use crate::sandbox::InstanceConfig;
+use crate::wasm::custom_section;
+use std::any::Any;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use wasmtime::Module;
+use wasp::__private::{Backend, CallArgs, HostDispatch, HostReturn, guest_slice};
+use wasp::descriptor::{self, Contract, Function, ScalarType, WireType};
+use wasp::{Error, HostError};
+use wasp_abi::{
+    ALLOC_EXPORT, CONTRACT_EXPORT, CONTRACT_EXPORT_PREFIX, CONTRACT_SECTION, Scalar, ValType,
+    unpack,
+};
+
+/// One parameter or result as it crosses the boundary (docs/ABI.md section 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WireValue {
+    /// A scalar, as the bits [`wasp_abi::Scalar::into_bits`] gives: integers as their wasm
+    /// value zero-extended to 64 bits (an `i8` of -1 is `0xffff_ffff`), `bool` as 0 or 1,
+    /// `char` as its code point, floats as their IEEE bits.
+    Scalar(u64),
+    /// The bytes of a string (UTF-8), of a byte buffer, or of a postcard-encoded value.
+    Buffer(Vec<u8>),
+}
+
+/// Where a module's contract descriptors were found (docs/ABI.md section 8).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DescriptorSource {
+    /// The `wasp-contract` custom section.
+    Section,
+    /// These exports (`wasp_contract_<Name>` or `wasp_contract`), called in a throwaway
+    /// instance.
+    Exports(Vec<String>),
+    /// Nowhere: the module carries no descriptor.
+    Absent,
+}
+
+/// The contract descriptors a module carries, and where they were found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Descriptors {
+    /// Every contract the module implements, in the order found; empty when
+    /// [`DescriptorSource::Absent`].
+    pub contracts: Vec<Contract>,
+    /// Where they came from.
+    pub source: DescriptorSource,
+}
+
+/// Answers the host functions a dynamically loaded plugin imports.
+///
+/// ```no_run
+/// use wasp::HostError;
+/// use wasp::descriptor::Function;
+/// use wasp_host::{DynamicHost, WireValue};
+///
+/// struct Echo;
+///
+/// impl DynamicHost for Echo {
+///     fn call(&mut self, function: &Function, args: &[WireValue])
+///         -> Result<Option<WireValue>, HostError> {
+///         match (function.name.as_str(), args) {
+///             ("call_me", [WireValue::Buffer(name)]) => {
+///                 Ok(Some(WireValue::Buffer([b"Hello ", &name[..]].concat())))
+///             }
+///             (other, _) => Err(HostError::new(format!("`{other}` is not provided"))),
+///         }
+///     }
+/// }
+/// ```
+pub trait DynamicHost: Send + 'static {
+    /// Runs host function `function` (as the plugin's contract declares it) with the
+    /// plugin's arguments, one [`WireValue`] per parameter, already bounds-checked (and
+    /// checked to be UTF-8 for `String` parameters). Returns the result as a wire value of
+    /// the function's result type, `None` for a function without one.
+    ///
+    /// # Errors
+    /// A [`HostError`] abandons the plugin's call: the caller receives
+    /// [`Error::HostFunction`] naming the function, and the instance is poisoned.
+    fn call(
+        &mut self,
+        function: &Function,
+        args: &[WireValue],
+    ) -> Result<Option<WireValue>, HostError>;
+}
+
+/// No host functions: every call from the plugin fails, naming the function.
+impl DynamicHost for () {
+    fn call(&mut self, _: &Function, _: &[WireValue]) -> Result<Option<WireValue>, HostError> {
+        Err(HostError::new("this host provides no host functions"))
+    }
+}
+
+/// A plugin compiled once and verified against a contract known only at run time: its own
+/// descriptor ([`Engine::load_dynamic`]) or one the caller gives ([`Engine::load_against`]).
+/// Instantiate it as often as needed; it is `Send + Sync` and cheap to clone.
+#[derive(Clone)]
+pub struct DynamicPlugin {
+    shared: Arc<Compiled>,
+    name: Arc<str>,
+    contract: Arc<Contract>,
+    methods: Arc<HashMap<String, usize>>,
+    unavailable: Arc<[String]>,
+}
+
+/// Which contract a dynamic load verifies the plugin against.
+enum Expected<'a> {
+    /// The plugin's own descriptor of the contract with this name, or of its only contract.
+    Own(Option<&'a str>),
+    /// This contract, as a host holds it.
+    Given(&'a Contract),
+}
+
+impl Engine {
+    /// The contract descriptors the module in `bytes` (binary WebAssembly, or the text
+    /// format) carries: its `wasp-contract` custom section, or else what its
+    /// `wasp_contract_<Name>` or `wasp_contract` exports return when called in a throwaway
+    /// instance with no WASI grants, no host functions and the engine's limits
+    /// (docs/ABI.md section 8). A module without any is not an error:
+    /// [`DescriptorSource::Absent`].
+    ///
+    /// # Errors
+    /// - [`Error::Wasm`] when the bytes are not a valid module;
+    /// - [`Error::ContractMismatch`] when a descriptor does not follow the grammar, or an
+    ///   export returns more than [`wasp_abi::MAX_DESCRIPTOR_LEN`] bytes;
+    /// - a call error ([`Error::Trap`], [`Error::Timeout`], ...) when a descriptor export
+    ///   fails.
+    pub fn descriptors(&self, bytes: &[u8]) -> Result<Descriptors, Error> {
+        let (module, binary) = compile(self, bytes)?;
+        read_descriptors(self, &module, &binary, "")
+    }
+
+    /// Loads the plugin at `path` against its own descriptor of contract `contract` (or of
+    /// its only contract, when `None`), and verifies its exports and imports as
+    /// [`Engine::load`] does. The plugin is named after the file's stem.
+    ///
+    /// # Errors
+    /// [`Error::Io`] if the file cannot be read; otherwise as [`Engine::load_dynamic_bytes`].
+    pub fn load_dynamic(
+        &self,
+        path: impl AsRef<Path>,
+        contract: Option<&str>,
+    ) -> Result<DynamicPlugin, Error> {
+        let path = path.as_ref();
+        let plugin = self.load_dynamic_bytes(&read(path)?, contract)?;
+        Ok(match path.file_stem() {
+            Some(stem) => plugin.with_name(stem.to_string_lossy()),
+            None => plugin,
+        })
+    }
+
+    /// Loads a plugin from its bytes against its own descriptor of contract `contract` (or
+    /// of its only contract, when `None`). The plugin is named after the contract.
+    ///
+    /// # Errors
+    /// - [`Error::Wasm`] when the bytes are not a valid module;
+    /// - [`Error::ContractMismatch`] when the module carries no descriptor, none (or more
+    ///   than one, with `None`) for the contract asked for, a descriptor that does not
+    ///   follow the grammar, or imports something the contract does not provide;
+    /// - [`Error::MissingExport`] when a method of the descriptor is not exported with the
+    ///   wasm type docs/ABI.md gives it, or `memory` or `wasp_alloc` is missing.
+    pub fn load_dynamic_bytes(
+        &self,
+        bytes: &[u8],
+        contract: Option<&str>,
+    ) -> Result<DynamicPlugin, Error> {
+        load(self, bytes, Expected::Own(contract))
+    }
+
+    /// Loads a plugin from its bytes and verifies it against `expected`, a contract as a
+    /// host holds it (rendered by a typed host, or read from another plugin), with exactly
+    /// the checks and the differences [`Engine::load`] reports. Methods of `expected` added
+    /// (`since`) after the plugin's contract version are unavailable
+    /// ([`DynamicPlugin::unavailable`]). Calls then follow `expected`.
+    ///
+    /// # Errors
+    /// As [`Engine::load_dynamic_bytes`]; [`Error::ContractMismatch`] also lists every
+    /// difference between `expected` and the plugin's descriptor.
+    pub fn load_against(&self, bytes: &[u8], expected: &Contract) -> Result<DynamicPlugin, Error> {
+        load(self, bytes, Expected::Given(expected))
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Every descriptor `module` carries, looked for in the order docs/ABI.md gives. `contract`
+/// names the contract in errors ("" when none is asked for).
+fn read_descriptors(
+    engine: &Engine,
+    module: &Module,
+    binary: &[u8],
+    contract: &str,
+) -> Result<Descriptors, Error> {
+    let mismatch = |differences: Vec<String>| Error::ContractMismatch {
+        contract: contract.to_string(),
+        differences,
+    };
+    let section = custom_section(binary, CONTRACT_SECTION);
+    if !section.is_empty() {
+        let contracts = descriptor::parse_section(&section)
+            .map_err(|e| mismatch(vec![format!("the plugin's {e}")]))?;
+        return Ok(Descriptors {
+            contracts,
+            source: DescriptorSource::Section,
+        });
+    }
+    let exports: Vec<&str> = module
+        .exports()
+        .map(|e| e.name())
+        .filter(|name| name.starts_with(CONTRACT_EXPORT_PREFIX) || *name == CONTRACT_EXPORT)
+        .filter(|name| require_func(module, name, &[], &[ValType::I64]).is_ok())
+        .collect();
+    if exports.is_empty() {
+        return Ok(Descriptors {
+            contracts: Vec::new(),
+            source: DescriptorSource::Absent,
+        });
+    }
+    let texts = descriptors_from_exports(engine, module, &exports).map_err(|e| match e {
+        Error::ContractMismatch { differences, .. } => mismatch(differences),
+        other => other,
+    })?;
+    let mut contracts = Vec::new();
+    for text in texts {
+        contracts.extend(
+            descriptor::parse_section(&text)
+                .map_err(|e| mismatch(vec![format!("the plugin's {e}")]))?,
+        );
+    }
+    Ok(Descriptors {
+        contracts,
+        source: DescriptorSource::Exports(exports.iter().map(|e| e.to_string()).collect()),
+    })
+}
+
+/// Compiles and verifies a plugin. The checks are those of a typed load
+/// (`plugin::load`), driven by a contract held at run time instead of a Rust type.
+fn load(engine: &Engine, bytes: &[u8], expected: Expected<'_>) -> Result<DynamicPlugin, Error> {
+    let (module, binary) = compile(engine, bytes)?;
+    let asked = match &expected {
+        Expected::Own(name) => name.unwrap_or_default(),
+        Expected::Given(c) => c.name.as_str(),
+    };
+    let mismatch = |differences: Vec<String>| Error::ContractMismatch {
+        contract: asked.to_string(),
+        differences,
+    };
+    let all = read_descriptors(engine, &module, &binary, asked)?.contracts;
+    if all.is_empty() {
+        return Err(mismatch(vec![format!(
+            "the plugin carries no contract descriptor: no custom section `{CONTRACT_SECTION}` \
+             and no export `{CONTRACT_EXPORT_PREFIX}<Contract>` or `{CONTRACT_EXPORT}` (Rust \
+             plugins get one from `export_...!`; docs/ABI.md says how other languages add one)"
+        )]));
+    }
+    let names = || {
+        all.iter()
+            .map(|c| format!("`{}`", c.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let declared = match asked {
+        "" if all.len() == 1 => all[0].clone(),
+        "" => {
+            return Err(mismatch(vec![format!(
+                "the plugin implements {}: name the contract to load",
+                names()
+            )]));
+        }
+        name => match all.iter().find(|c| c.name == name) {
+            Some(c) => c.clone(),
+            None => {
+                return Err(mismatch(vec![format!(
+                    "the plugin implements {}, not `{name}`",
+                    names()
+                )]));
+            }
+        },
+    };
+    let expected = match expected {
+        Expected::Own(_) => declared.clone(),
+        Expected::Given(c) => c.clone(),
+    };
+    let mismatch = |differences: Vec<String>| Error::ContractMismatch {
+        contract: expected.name.clone(),
+        differences,
+    };
+    let comparison = descriptor::compare(&expected, &declared);
+    if !comparison.differences.is_empty() {
+        return Err(mismatch(comparison.differences));
+    }
+
+    // Host functions of the module's other contracts are linked to stubs that trap, as in a
+    // typed load: this contract's methods do not call them.
+    let this_module = expected.host.as_ref().map(|h| h.module.as_str());
+    let other_modules: Vec<String> = all
+        .iter()
+        .filter(|c| c.name != expected.name)
+        .filter_map(|c| c.host.as_ref().map(|h| h.module.clone()))
+        .filter(|m| Some(m.as_str()) != this_module)
+        .collect();
+    let problems = linking::check_imports(&module, expected.host.as_ref(), &other_modules);
+    if !problems.is_empty() {
+        return Err(mismatch(problems));
+    }
+
+    let mut exports = Vec::with_capacity(expected.methods.len());
+    for method in &expected.methods {
+        let (params, results) = (method.wasm_params(), method.wasm_results());
+        let index = if comparison.unavailable.contains(&method.name) {
+            None
+        } else {
+            Some(require_func(&module, &method.name, &params, &results)?)
+        };
+        exports.push(ExportSpec {
+            index,
+            params: params.len(),
+            has_result: !results.is_empty(),
+            since: method.since,
+        });
+    }
+    let host_functions = expected.host.as_ref().map_or(&[][..], |h| &h.functions);
+    let needs_buffers = expected
+        .methods
+        .iter()
+        .any(|m| m.params.iter().any(WireType::is_buffer))
+        || host_functions
+            .iter()
+            .any(|f| f.result.as_ref().is_some_and(WireType::is_buffer));
+    let logs = module
+        .imports()
+        .any(|i| i.module() == wasp_abi::RUNTIME_MODULE && i.name() == wasp_abi::LOG_IMPORT);
+    let needs_memory = needs_buffers
+        || logs
+        || !host_functions.is_empty()
+        || expected
+            .methods
+            .iter()
+            .any(|m| m.result.as_ref().is_some_and(WireType::is_buffer));
+    let memory = if needs_memory {
+        Some(require_memory(&module)?)
+    } else {
+        optional_memory(&module)
+    };
+    let alloc = if needs_buffers {
+        Some(require_func(
+            &module,
+            ALLOC_EXPORT,
+            &[ValType::I32],
+            &[ValType::I32],
+        )?)
+    } else {
+        optional_alloc(&module)
+    };
+
+    let mut linker = linking::linker(&engine.inner, expected.host.as_ref())?;
+    if !other_modules.is_empty() {
+        linker
+            .define_unknown_imports_as_traps(&module)
+            .map_err(wasm_error)?;
+    }
+    let pre = linker.instantiate_pre(&module).map_err(wasm_error)?;
+    let methods: HashMap<String, usize> = expected
+        .methods
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.name.clone(), i))
+        .collect();
+    tracing::debug!(
+        contract = %expected.name,
+        methods = methods.len(),
+        plugin_version = declared.version,
+        unavailable = ?comparison.unavailable,
+        "loaded plugin dynamically; contract, exports and imports verified"
+    );
+    Ok(DynamicPlugin {
+        name: Arc::from(expected.name.as_str()),
+        shared: Arc::new(Compiled {
+            engine: engine.inner.clone(),
+            limits: engine.limits,
+            initialize: initialize_export(&module),
+            pre,
+            memory,
+            alloc,
+            exports,
+            names: expected.methods.iter().map(|m| m.name.clone()).collect(),
+            descriptor: Some(declared),
+        }),
+        contract: Arc::new(expected),
+        methods: Arc::new(methods),
+        unavailable: comparison.unavailable.into(),
+    })
+}
+
+impl DynamicPlugin {
+    /// The contract calls follow: the plugin's own descriptor for
+    /// [`Engine::load_dynamic`], the caller's for [`Engine::load_against`].
+    pub fn contract(&self) -> &Contract {
+        &self.contract
+    }
+
+    /// The plugin's own descriptor of the contract, as verified at load.
+    pub fn descriptor(&self) -> &Contract {
+        self.shared.descriptor.as_ref().unwrap_or(&self.contract)
+    }
+
+    /// Methods of [`DynamicPlugin::contract`] the plugin predates: added (`since`) in a
+    /// newer contract version than the plugin's. Calling one returns [`Error::Unavailable`].
+    pub fn unavailable(&self) -> &[String] {
+        &self.unavailable
+    }
+
+    /// Whether the contract has `method` and the plugin implements it.
+    pub fn supports(&self, method: &str) -> bool {
+        self.methods.contains_key(method) && !self.unavailable.iter().any(|m| m == method)
+    }
+
+    /// The plugin's name: the file's stem for [`Engine::load_dynamic`], the contract's name
+    /// otherwise, or what [`DynamicPlugin::with_name`] set. See
+    /// [`Plugin::name`](crate::Plugin::name).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The same plugin under another name, for the instances created from now on.
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Arc::from(name.into());
+        self
+    }
+
+    /// Creates a new, isolated instance whose host functions `host` answers, with the
+    /// default sandbox ([`InstanceConfig::default`]). Contracts without host functions take
+    /// `()`.
+    ///
+    /// # Errors
+    /// As [`Plugin::instantiate`](crate::Plugin::instantiate).
+    pub fn instantiate(&self, host: impl DynamicHost) -> Result<DynamicInstance, Error> {
+        self.instantiate_with(host, &InstanceConfig::default())
+    }
+
+    /// Creates a new, isolated instance whose host functions `host` answers, in the sandbox
+    /// `config` describes.
+    ///
+    /// # Errors
+    /// As [`Plugin::instantiate_with`](crate::Plugin::instantiate_with).
+    pub fn instantiate_with(
+        &self,
+        host: impl DynamicHost,
+        config: &InstanceConfig,
+    ) -> Result<DynamicInstance, Error> {
+        let functions: Arc<[Function]> = self
+            .contract
+            .host
+            .as_ref()
+            .map_or_else(|| Arc::from(Vec::new()), |h| h.functions.clone().into());
+        let dispatch = Box::new(Dispatch { host, functions });
+        let core = instantiate_core(&self.shared, &self.name, config, dispatch)?;
+        Ok(DynamicInstance {
+            core,
+            contract: self.contract.clone(),
+            methods: self.methods.clone(),
+        })
+    }
+}
+
+/// Serves the plugin's host-function calls from a [`DynamicHost`]: reads the arguments out
+/// of the plugin's memory and checks what the host returns against the function's type.
+struct Dispatch<H> {
+    host: H,
+    /// The contract's host functions, in the order the linker numbers them.
+    functions: Arc<[Function]>,
+}
+
+impl<H: DynamicHost> HostDispatch for Dispatch<H> {
+    fn call(&mut self, index: usize, memory: &[u8], args: &[u64]) -> Result<HostReturn, Error> {
+        let Some(function) = self.functions.get(index) else {
+            return Err(Error::HostFunction {
+                function: format!("#{index}"),
+                message: "the contract has no such host function".to_string(),
+                source: None,
+            });
+        };
+        let values = host_args(function, memory, args)?;
+        let result = self
+            .host
+            .call(function, &values)
+            .map_err(|e| e.into_error(&function.name))?;
+        host_return(function, result)
+    }
+
+    fn host(&mut self) -> &mut dyn Any {
+        &mut self.host
+    }
+}
+
+/// A host function's arguments, read from the plugin's wasm values and memory.
+fn host_args(function: &Function, memory: &[u8], args: &[u64]) -> Result<Vec<WireValue>, Error> {
+    let name = function.name.as_str();
+    let mut values = Vec::with_capacity(function.params.len());
+    let mut bits = args.iter().copied();
+    let mut next = || {
+        bits.next().ok_or_else(|| Error::Decode {
+            function: name.to_string(),
+            detail: "fewer wasm arguments than the function's parameters".to_string(),
+        })
+    };
+    for (i, param) in function.params.iter().enumerate() {
+        let value = match param {
+            WireType::Scalar(ty) => {
+                let raw = next()?;
+                let bits = canonical(*ty, raw).ok_or_else(|| Error::Decode {
+                    function: name.to_string(),
+                    detail: format!("argument {}: {raw:#x} is not a valid {}", i + 1, ty.name()),
+                })?;
+                WireValue::Scalar(bits)
+            }
+            buffer => {
+                let (ptr, len) = (next()?, next()?);
+                let bytes = guest_slice(memory, name, ptr, len)?;
+                if *buffer == WireType::String
+                    && let Err(e) = std::str::from_utf8(bytes)
+                {
+                    return Err(Error::Decode {
+                        function: name.to_string(),
+                        detail: format!("argument {}: the string is not UTF-8: {e}", i + 1),
+                    });
+                }
+                WireValue::Buffer(bytes.to_vec())
+            }
+        };
+        values.push(value);
+    }
+    Ok(values)
+}
+
+/// What a host function's [`DynamicHost`] answer becomes for the plugin, checked against the
+/// function's result type: a wrong answer is the host's mistake, reported as an encoding
+/// error.
+fn host_return(function: &Function, result: Option<WireValue>) -> Result<HostReturn, Error> {
+    let wrong = |detail: String| Error::Encode {
+        function: function.name.clone(),
+        detail,
+    };
+    match (&function.result, result) {
+        (None, None) => Ok(HostReturn::Unit),
+        (Some(WireType::Scalar(ty)), Some(WireValue::Scalar(raw))) => {
+            canonical(*ty, raw).map(HostReturn::Value).ok_or_else(|| {
+                wrong(format!(
+                    "the host returned {raw:#x}, not a valid {}",
+                    ty.name()
+                ))
+            })
+        }
+        (Some(ty), Some(WireValue::Buffer(bytes))) if ty.is_buffer() => {
+            if *ty == WireType::String
+                && let Err(e) = std::str::from_utf8(&bytes)
+            {
+                return Err(wrong(format!(
+                    "the host returned a string that is not UTF-8: {e}"
+                )));
+            }
+            Ok(HostReturn::Bytes(bytes))
+        }
+        (expected, got) => Err(wrong(format!(
+            "the host returned {}, the function returns {}",
+            describe_value(got.as_ref()),
+            expected
+                .as_ref()
+                .map_or_else(|| "nothing".to_string(), ToString::to_string)
+        ))),
+    }
+}
+
+fn describe_value(value: Option<&WireValue>) -> &'static str {
+    match value {
+        None => "nothing",
+        Some(WireValue::Scalar(_)) => "a scalar",
+        Some(WireValue::Buffer(_)) => "a buffer",
+    }
+}
+
+/// The bits of a valid value of scalar type `ty` in their one canonical form, or `None`
+/// when `bits` denote no such value (a `bool` of 2, a surrogate `char`, a `u8` of 256).
+pub(crate) fn canonical(ty: ScalarType, bits: u64) -> Option<u64> {
+    fn check<T: Scalar>(bits: u64) -> Option<u64> {
+        T::from_bits(bits).map(T::into_bits)
+    }
+    match ty {
+        ScalarType::I8 => check::<i8>(bits),
+        ScalarType::I16 => check::<i16>(bits),
+        ScalarType::I32 => check::<i32>(bits),
+        ScalarType::I64 => check::<i64>(bits),
+        ScalarType::Isize => check::<i64>(bits),
+        ScalarType::U8 => check::<u8>(bits),
+        ScalarType::U16 => check::<u16>(bits),
+        ScalarType::U32 => check::<u32>(bits),
+        ScalarType::U64 => check::<u64>(bits),
+        ScalarType::Usize => check::<u64>(bits),
+        ScalarType::F32 => check::<f32>(bits),
+        ScalarType::F64 => check::<f64>(bits),
+        ScalarType::Bool => check::<bool>(bits),
+        ScalarType::Char => check::<char>(bits),
+    }
+}
+
+/// An instance of a [`DynamicPlugin`]: a sandbox with its own memory, WASI context and
+/// host, called by method name. Used by one caller at a time; it is `Send`.
+pub struct DynamicInstance {
+    core: Core,
+    contract: Arc<Contract>,
+    methods: Arc<HashMap<String, usize>>,
+}
+
+impl DynamicInstance {
+    /// Calls `method` with one wire value per parameter, each of the kind the contract's
+    /// [`WireType`] gives it (a scalar for a scalar, a buffer for the rest), and returns the
+    /// result as a wire value: `None` for a method without one. A `String` result is checked
+    /// to be UTF-8 and a scalar to be in range; a structured (postcard) result is returned
+    /// as the plugin's bytes, for the caller to decode (see [`DynamicInstance::reject`]).
+    ///
+    /// # Errors
+    /// - [`Error::MissingExport`] when the contract has no such method;
+    /// - [`Error::Encode`] when the arguments do not match the method's parameters;
+    /// - [`Error::Unavailable`] when the plugin predates the method;
+    /// - any error of the call itself, as for a typed call.
+    pub fn call(&mut self, method: &str, args: &[WireValue]) -> Result<Option<WireValue>, Error> {
+        let Some(&index) = self.methods.get(method) else {
+            let known: Vec<&str> = self
+                .contract
+                .methods
+                .iter()
+                .map(|m| m.name.as_str())
+                .collect();
+            return Err(Error::MissingExport {
+                name: method.to_string(),
+                detail: format!(
+                    "contract `{}` has no such method; it has {}",
+                    self.contract.name,
+                    known.join(", ")
+                ),
+            });
+        };
+        let contract = self.contract.clone();
+        let function = &contract.methods[index];
+        let mut call_args = lower_args(function, args)?;
+        let bits = Backend::call(&mut self.core, index, &mut call_args)?;
+        match &function.result {
+            None => Ok(None),
+            Some(WireType::Scalar(ty)) => match canonical(*ty, bits) {
+                Some(bits) => Ok(Some(WireValue::Scalar(bits))),
+                None => Err(self
+                    .core
+                    .decode_failed(index, format!("{bits:#x} is not a valid {}", ty.name()))),
+            },
+            Some(ty) => {
+                let (ptr, len) = unpack(bits);
+                let bytes = self.core.read(index, ptr, len)?.to_vec();
+                if *ty == WireType::String
+                    && let Err(e) = std::str::from_utf8(&bytes)
+                {
+                    return Err(self
+                        .core
+                        .decode_failed(index, format!("the string is not UTF-8: {e}")));
+                }
+                Ok(Some(WireValue::Buffer(bytes)))
+            }
+        }
+    }
+
+    /// Records that the result of `method` does not decode (a structured result the caller
+    /// decoded and found invalid), poisoning the instance as a typed call would, and returns
+    /// the [`Error::Decode`] to give the caller.
+    pub fn reject(&mut self, method: &str, detail: impl Into<String>) -> Error {
+        match self.methods.get(method) {
+            Some(&index) => self.core.decode_failed(index, detail.into()),
+            None => Error::Decode {
+                function: method.to_string(),
+                detail: detail.into(),
+            },
+        }
+    }
+
+    /// The contract calls follow ([`DynamicPlugin::contract`]).
+    pub fn contract(&self) -> &Contract {
+        &self.contract
+    }
+
+    /// The host given to `instantiate`, if it is an `H`.
+    pub fn host_mut<H: 'static>(&mut self) -> Option<&mut H> {
+        self.core.store.data_mut().host.host().downcast_mut::<H>()
+    }
+
+    /// Whether an earlier failure poisoned the instance (see [`Error::Poisoned`]).
+    pub fn is_poisoned(&self) -> bool {
+        self.core.poisoned.is_some()
+    }
+
+    /// The current size of the plugin's linear memory, in bytes.
+    pub fn memory_size(&self) -> usize {
+        self.core.memory_size()
+    }
+
+    /// This instance's process-wide id; see [`Instance::id`](crate::Instance::id).
+    pub fn id(&self) -> u64 {
+        self.core.id
+    }
+
+    /// The name of the plugin this instance was created from.
+    pub fn plugin_name(&self) -> &str {
+        &self.core.plugin
+    }
+
+    /// Takes the captured standard output; see
+    /// [`Instance::take_stdout`](crate::Instance::take_stdout).
+    pub fn take_stdout(&mut self) -> Vec<u8> {
+        self.core
+            .captured(false)
+            .map_or_else(Vec::new, |c| c.take())
+    }
+
+    /// Bytes of standard output dropped at the capture limit.
+    pub fn stdout_dropped(&self) -> u64 {
+        self.core.captured(false).map_or(0, |c| c.dropped())
+    }
+
+    /// Takes the captured standard error.
+    pub fn take_stderr(&mut self) -> Vec<u8> {
+        self.core.captured(true).map_or_else(Vec::new, |c| c.take())
+    }
+
+    /// Bytes of standard error dropped at the capture limit.
+    pub fn stderr_dropped(&self) -> u64 {
+        self.core.captured(true).map_or(0, |c| c.dropped())
+    }
+}
+
+/// The call's arguments, checked against the method's parameters.
+fn lower_args<'a>(function: &Function, args: &'a [WireValue]) -> Result<CallArgs<'a>, Error> {
+    let wrong = |detail: String| Error::Encode {
+        function: function.name.clone(),
+        detail,
+    };
+    if args.len() != function.params.len() {
+        return Err(wrong(format!(
+            "{} argument(s) given, the method takes {}",
+            args.len(),
+            function.params.len()
+        )));
+    }
+    let mut call_args = CallArgs::new();
+    for (i, (param, arg)) in function.params.iter().zip(args).enumerate() {
+        match (param, arg) {
+            (WireType::Scalar(ty), WireValue::Scalar(raw)) => {
+                let bits = canonical(*ty, *raw).ok_or_else(|| {
+                    wrong(format!(
+                        "argument {}: {raw:#x} is not a valid {}",
+                        i + 1,
+                        ty.name()
+                    ))
+                })?;
+                // Every scalar travels as its bits; the export's wasm type was verified at load.
+                call_args.push_scalar(bits);
+            }
+            (WireType::Scalar(ty), WireValue::Buffer(_)) => {
+                return Err(wrong(format!(
+                    "argument {} is a buffer, the parameter is {}",
+                    i + 1,
+                    ty.name()
+                )));
+            }
+            (ty, WireValue::Scalar(_)) => {
+                return Err(wrong(format!(
+                    "argument {} is a scalar, the parameter is {ty}",
+                    i + 1
+                )));
+            }
+            (ty, WireValue::Buffer(bytes)) => {
+                if *ty == WireType::String
+                    && let Err(e) = std::str::from_utf8(bytes)
+                {
+                    return Err(wrong(format!(
+                        "argument {}: the string is not UTF-8: {e}",
+                        i + 1
+                    )));
+                }
+                call_args.push_bytes(bytes);
+            }
+        }
+    }
+    Ok(call_args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_scalars_reject_what_the_abi_calls_a_lie() {
+        assert_eq!(canonical(ScalarType::I8, 0xffff_ffff), Some(0xffff_ffff));
+        assert_eq!(canonical(ScalarType::I8, 0x80), None);
+        assert_eq!(canonical(ScalarType::U8, 256), None);
+        assert_eq!(canonical(ScalarType::Bool, 2), None);
+        assert_eq!(canonical(ScalarType::Char, 0xD800), None);
+        assert_eq!(canonical(ScalarType::I32, 0x1_0000_0001), Some(1));
+        assert_eq!(canonical(ScalarType::U64, u64::MAX), Some(u64::MAX));
+    }
+}

@@ -38,7 +38,7 @@ pub struct Args {
     method: String,
 
     /// One JSON value per parameter, such as '"Nic"', 3 or '{"retries": 2}'
-    #[arg(value_name = "ARG_JSON", allow_negative_numbers = true)]
+    #[arg(value_name = "ARG_JSON")]
     args: Vec<String>,
 
     /// Answer host function NAME with this JSON value (repeatable); functions that return

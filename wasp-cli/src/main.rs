@@ -21,6 +21,7 @@ mod module_info;
 mod units;
 
 use clap::{Parser, Subcommand};
+use std::ffi::OsString;
 use std::process::ExitCode;
 
 /// Inspect, call and check Wasp plugins
@@ -47,7 +48,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(protect_negative_numbers(std::env::args_os()));
     let outcome = match &cli.command {
         Command::Inspect(args) => inspect::run(args),
         Command::Call(args) => call::run(args),
@@ -59,5 +60,59 @@ fn main() -> ExitCode {
             eprintln!("{}", failure.render());
             failure.exit_code()
         }
+    }
+}
+
+/// The command line with every negative JSON number after `call` given a leading space.
+///
+/// clap takes `-5` for a value but `-1.5e+300` or `-2e-3` for flags. JSON allows
+/// whitespace around a value, so ` -2e-3` reads as the same number, and clap sees a value.
+fn protect_negative_numbers(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let mut in_call = false;
+    let mut escaped = false;
+    args.into_iter()
+        .map(|arg| {
+            let text = arg.to_str().unwrap_or_default();
+            if in_call
+                && !escaped
+                && text.starts_with('-')
+                && serde_json::from_str::<serde_json::Number>(text).is_ok()
+            {
+                return OsString::from(format!(" {text}"));
+            }
+            in_call |= text == "call";
+            escaped |= in_call && text == "--";
+            arg
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negative_numbers_after_call_are_values() {
+        let args = |list: &[&str]| -> Vec<OsString> { list.iter().map(OsString::from).collect() };
+        assert_eq!(
+            protect_negative_numbers(args(&[
+                "wasp",
+                "call",
+                "p",
+                "m",
+                "-1.5e+300",
+                "-2",
+                "--pretty"
+            ])),
+            args(&["wasp", "call", "p", "m", " -1.5e+300", " -2", "--pretty"])
+        );
+        assert_eq!(
+            protect_negative_numbers(args(&["wasp", "call", "p", "m", "--", "-1e-3"])),
+            args(&["wasp", "call", "p", "m", "--", "-1e-3"])
+        );
+        assert_eq!(
+            protect_negative_numbers(args(&["wasp", "inspect", "-1"])),
+            args(&["wasp", "inspect", "-1"])
+        );
     }
 }

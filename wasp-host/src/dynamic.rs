@@ -567,14 +567,15 @@ fn host_return(function: &Function, result: Option<WireValue>) -> Result<HostRet
     };
     match (&function.result, result) {
         (None, None) => Ok(HostReturn::Unit),
-        (Some(WireType::Scalar(ty)), Some(WireValue::Scalar(raw))) => {
-            canonical(*ty, raw).map(HostReturn::Value).ok_or_else(|| {
+        (Some(WireType::Scalar(ty)), Some(WireValue::Scalar(raw))) => canonical(*ty, raw)
+            .filter(|bits| *bits == raw)
+            .map(HostReturn::Value)
+            .ok_or_else(|| {
                 wrong(format!(
-                    "the host returned {raw:#x}, not a valid {}",
+                    "the host returned bits {raw:#x}, not a value of type {}",
                     ty.name()
                 ))
-            })
-        }
+            }),
         (Some(ty), Some(WireValue::Buffer(bytes))) if ty.is_buffer() => {
             if *ty == WireType::String
                 && let Err(e) = std::str::from_utf8(&bytes)
@@ -604,7 +605,8 @@ fn describe_value(value: Option<&WireValue>) -> &'static str {
 }
 
 /// The bits of a valid value of scalar type `ty` in their one canonical form, or `None`
-/// when `bits` denote no such value (a `bool` of 2, a surrogate `char`, a `u8` of 256).
+/// when `bits` denote no such value (a `bool` of 2, a surrogate `char`, a `u8` of 256). Bits
+/// beyond a 32-bit type's are ignored, as wasm ignores them: a plugin's values may carry any.
 pub(crate) fn canonical(ty: ScalarType, bits: u64) -> Option<u64> {
     fn check<T: Scalar>(bits: u64) -> Option<u64> {
         T::from_bits(bits).map(T::into_bits)
@@ -775,13 +777,17 @@ fn lower_args<'a>(function: &Function, args: &'a [WireValue]) -> Result<CallArgs
     for (i, (param, arg)) in function.params.iter().zip(args).enumerate() {
         match (param, arg) {
             (WireType::Scalar(ty), WireValue::Scalar(raw)) => {
-                let bits = canonical(*ty, *raw).ok_or_else(|| {
-                    wrong(format!(
-                        "argument {}: {raw:#x} is not a valid {}",
-                        i + 1,
-                        ty.name()
-                    ))
-                })?;
+                // The caller gives bits as `Scalar::into_bits` makes them: anything else (an
+                // i32 with high bits set, a bool of 2) is a mistake worth naming.
+                let bits = canonical(*ty, *raw)
+                    .filter(|bits| bits == raw)
+                    .ok_or_else(|| {
+                        wrong(format!(
+                            "argument {}: bits {raw:#x} are not a value of type {}",
+                            i + 1,
+                            ty.name()
+                        ))
+                    })?;
                 // Every scalar travels as its bits; the export's wasm type was verified at load.
                 call_args.push_scalar(bits);
             }

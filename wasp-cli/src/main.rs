@@ -43,7 +43,8 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Inspect(inspect::Args),
-    Call(call::Args),
+    // Boxed: its many flags make it far larger than the others.
+    Call(Box<call::Args>),
     Check(check::Args),
 }
 

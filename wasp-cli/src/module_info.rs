@@ -16,10 +16,12 @@ pub struct ModuleInfo {
     pub exports: Vec<Export>,
     pub memories: Vec<Limits>,
     pub tables: Vec<Limits>,
-    /// The producers section, field by field (`language`, `processed-by`, `sdk`), each with
-    /// its `(name, version)` entries.
-    pub producers: Vec<(String, Vec<(String, String)>)>,
+    /// The producers section, field by field (`language`, `processed-by`, `sdk`).
+    pub producers: Vec<Producers>,
 }
+
+/// One field of the producers section and its `(name, version)` entries.
+pub type Producers = (String, Vec<(String, String)>);
 
 #[derive(Debug)]
 pub struct Import {
@@ -130,7 +132,7 @@ pub fn read(binary: &[u8]) -> Result<ModuleInfo, Failure> {
 
 fn producers(
     reader: ProducersSectionReader<'_>,
-) -> Result<Vec<(String, Vec<(String, String)>)>, wasmparser::BinaryReaderError> {
+) -> Result<Vec<Producers>, wasmparser::BinaryReaderError> {
     let mut out = Vec::new();
     for field in reader {
         let field = field?;

@@ -84,20 +84,13 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     if compatible {
         Ok(())
     } else {
-        let broken: Vec<&str> = verdicts
+        let differing = verdicts
             .iter()
             .filter(|v| !v.differences.is_empty())
-            .map(|v| v.contract.as_str())
-            .collect();
+            .count();
         Err(Failure::new(format!(
-            "{} does not implement {} as {} describes it",
-            args.plugin.display(),
-            broken
-                .iter()
-                .map(|c| format!("contract `{c}`"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            args.against.display()
+            "incompatible: {differing} of {} contract(s) differ",
+            verdicts.len()
         )))
     }
 }

@@ -93,6 +93,32 @@ fn json_that_does_not_fit_names_the_path_and_the_type() {
 }
 
 #[test]
+fn bytes_are_numbers_or_base64() {
+    let c = contract("method f(Vec<u8>, [u8; 2])\n");
+    let codec = JsonCodec::new(&c);
+    let f = c.method("f").unwrap();
+    let error = |a: Value, b: Value| codec.args_to_wire(f, &[a, b]).unwrap_err().to_string();
+    assert_eq!(
+        error(json!([1, 256]), json!([1, 2])),
+        "args[0][1]: expected u8 (an integer from 0 to 255), found 256"
+    );
+    assert!(error(json!("%%"), json!([1, 2])).starts_with("args[0]: expected bytes"));
+    assert_eq!(
+        error(json!([]), json!("AQID")),
+        "args[1]: expected [u8; 2] (an array of 2 integers from 0 to 255, or a base64 string), \
+         found 3 bytes"
+    );
+    assert_eq!(
+        codec
+            .args_to_wire(f, &[json!("AQI"), json!("AQI=")])
+            .unwrap(),
+        // Raw bytes for the `Vec<u8>` parameter; postcard's array, without a length, for
+        // the `[u8; 2]` one.
+        vec![WireValue::Buffer(vec![1, 2]), WireValue::Buffer(vec![1, 2])]
+    );
+}
+
+#[test]
 fn a_good_value_encodes_and_objects_keep_their_order() {
     let c = contract(CONFIG);
     let codec = JsonCodec::new(&c);

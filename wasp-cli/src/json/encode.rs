@@ -30,10 +30,7 @@ pub(crate) fn wire(
         },
         WireType::Bytes => {
             let mut encoder = Encoder::new(codec, path);
-            encoder
-                .byte_sequence(value, None)
-                .map(WireValue::Buffer)
-                .map_err(|message| path.error(message))
+            encoder.byte_sequence(value, None).map(WireValue::Buffer)
         }
         WireType::Serde(t) => postcard(codec, t, value, path).map(WireValue::Buffer),
     }
@@ -126,9 +123,7 @@ impl<'c, 'p> Encoder<'c, 'p> {
                 }
             }
             Type::List(element) if is_u8(element) && value.is_string() => {
-                let bytes = self
-                    .byte_sequence(value, None)
-                    .map_err(|m| self.trail.error(m))?;
+                let bytes = self.byte_sequence(value, None)?;
                 self.varint(bytes.len() as u128);
                 self.out.extend_from_slice(&bytes);
                 Ok(())
@@ -141,9 +136,7 @@ impl<'c, 'p> Encoder<'c, 'p> {
                 other => Err(self.mismatch(ty, other)),
             },
             Type::Array(element, len) if is_u8(element) && value.is_string() => {
-                let bytes = self
-                    .byte_sequence(value, Some(*len))
-                    .map_err(|m| self.trail.error(m))?;
+                let bytes = self.byte_sequence(value, Some(*len))?;
                 self.out.extend_from_slice(&bytes);
                 Ok(())
             }
@@ -374,8 +367,7 @@ impl<'c, 'p> Encoder<'c, 'p> {
     }
 
     /// Bytes from an array of numbers or a base64 string; `len` when the count is fixed.
-    /// Errors are messages for the caller to place.
-    fn byte_sequence(&mut self, value: &Value, len: Option<u64>) -> Result<Vec<u8>, String> {
+    fn byte_sequence(&mut self, value: &Value, len: Option<u64>) -> Result<Vec<u8>, ConvertError> {
         let what = || match len {
             Some(n) => {
                 format!("[u8; {n}] (an array of {n} integers from 0 to 255, or a base64 string)")
@@ -384,11 +376,11 @@ impl<'c, 'p> Encoder<'c, 'p> {
         };
         let bytes = match value {
             Value::String(text) => BASE64.decode(text.trim()).map_err(|e| {
-                format!(
+                self.trail.error(format!(
                     "expected {}, found {}: not base64 ({e})",
                     what(),
                     found(value)
-                )
+                ))
             })?,
             Value::Array(items) => {
                 let mut bytes = Vec::with_capacity(items.len());
@@ -396,20 +388,29 @@ impl<'c, 'p> Encoder<'c, 'p> {
                     match item.as_u64().and_then(|b| u8::try_from(b).ok()) {
                         Some(b) => bytes.push(b),
                         None => {
-                            return Err(format!(
-                                "element {i}: expected an integer from 0 to 255, found {}",
+                            self.trail.push(Segment::Index(i as u64));
+                            return Err(self.trail.error(format!(
+                                "expected u8 (an integer from 0 to 255), found {}",
                                 found(item)
-                            ));
+                            )));
                         }
                     }
                 }
                 bytes
             }
-            other => return Err(format!("expected {}, found {}", what(), found(other))),
+            other => {
+                return Err(self.trail.error(format!(
+                    "expected {}, found {}",
+                    what(),
+                    found(other)
+                )));
+            }
         };
         match len {
             Some(n) if bytes.len() as u64 != n => {
-                Err(format!("expected {}, found {} bytes", what(), bytes.len()))
+                Err(self
+                    .trail
+                    .error(format!("expected {}, found {} bytes", what(), bytes.len())))
             }
             _ => Ok(bytes),
         }

@@ -46,7 +46,7 @@ fn differences_are_those_a_typed_load_reports() {
     let run = check(&changed, &repo(GREETERS[0]), &[]);
     let message = run.fails(1).to_string();
     assert!(
-        message.contains("does not implement contract `Greeter`"),
+        message.contains("incompatible: 1 of 1 contract(s) differ"),
         "{message}"
     );
     let listed: Vec<&str> = run

@@ -204,6 +204,17 @@ fn bytes_that_lie_are_errors() {
         decode(&c, "u32", &[0xff; 6]).unwrap_err(),
         "result: u32: the integer is longer than the 5 bytes a 32-bit integer takes"
     );
+    let mut too_wide = vec![0xff; 18];
+    too_wide.push(0x04);
+    assert_eq!(
+        decode(&c, "u128", &too_wide).unwrap_err(),
+        "result: a u128: the integer does not fit in 128 bits"
+    );
+    too_wide[18] = 0x03;
+    assert_eq!(
+        decode(&c, "u128", &too_wide).unwrap(),
+        json!(u128::MAX.to_string())
+    );
     assert_eq!(
         decode(&c, "char", &[2, b'a', b'b']).unwrap_err(),
         "result: \"ab\" is not one char"

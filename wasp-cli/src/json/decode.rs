@@ -3,8 +3,7 @@
 //! types. The bytes come from a plugin and are not trusted: see the bounds in the module
 //! documentation of [`super`].
 
-use super::describe::is_u8;
-use super::encode::key_is_text;
+use super::describe::{is_u8, key_is_text};
 use super::number::{self, f32_to_json, f64_to_json, int_to_json, u128_to_json};
 use super::path::{Path, Segment, Trail};
 use super::{BytesAs, ConvertError, EXTRA_VALUES, JsonCodec, MAX_DEPTH};
@@ -109,7 +108,14 @@ impl<'c> Decoder<'c, '_, '_> {
         let mut value: u128 = 0;
         for i in 0..max_len {
             let byte = self.byte(what)?;
-            value |= u128::from(byte & 0x7f) << (7 * i);
+            let (chunk, shift) = (u128::from(byte & 0x7f), 7 * i);
+            // Bits shifted out of a u128 would vanish silently: that is an overflow too.
+            if chunk.leading_zeros() < shift {
+                return Err(self
+                    .trail
+                    .error(format!("{what}: the integer does not fit in {bits} bits")));
+            }
+            value |= chunk << shift;
             if byte & 0x80 == 0 {
                 if bits < 128 && value >> bits != 0 {
                     return Err(self

@@ -1,7 +1,7 @@
 //! JSON to the wire: scalars to their wasm bits, strings and bytes to raw buffers, everything
 //! else to postcard 1.x (docs/ABI.md section 4), driven by the descriptor's types.
 
-use super::describe::{expected, found, is_u8};
+use super::describe::{expected, found, is_u8, key_is_text};
 use super::number::{self, Num};
 use super::path::{Path, Segment, Trail};
 use super::{ConvertError, JsonCodec, MAX_DEPTH};
@@ -476,18 +476,6 @@ fn single_member(value: &Value) -> Option<(&str, &Value)> {
             members.iter().next().map(|(k, v)| (k.as_str(), v))
         }
         _ => None,
-    }
-}
-
-/// Whether map keys of type `key` can be written as object keys, as `serde_json` writes them.
-pub(crate) fn key_is_text(codec: &JsonCodec<'_>, key: &Type) -> bool {
-    match key {
-        Type::String | Type::Scalar(_) | Type::I128 | Type::U128 => true,
-        Type::Named(name) => codec.type_def(name).is_some_and(|def| match &def.shape {
-            Shape::Enum(variants) => variants.iter().all(|v| v.fields == Fields::Unit),
-            Shape::Struct(_) => false,
-        }),
-        _ => false,
     }
 }
 

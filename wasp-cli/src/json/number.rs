@@ -1,7 +1,7 @@
 //! Scalars in JSON: integers range-checked for their Rust type, floats with the non-finite
 //! values JSON cannot write spelled as strings, `char` as a one-character string.
 
-use super::describe::found;
+use super::describe::{INT128, describe_scalar, found, int_range};
 use serde_json::{Number, Value};
 use wasp::descriptor::ScalarType;
 use wasp_abi::Scalar;
@@ -15,32 +15,6 @@ pub(crate) enum Num {
     F64(f64),
     Bool(bool),
     Char(char),
-}
-
-/// The smallest and largest value of an integer scalar type, as the host sees it
-/// (`isize`/`usize` are 64-bit here; the 32-bit plugin range-checks them where they land).
-fn int_range(s: ScalarType) -> Option<(i128, i128)> {
-    Some(match s {
-        ScalarType::I8 => (i8::MIN.into(), i8::MAX.into()),
-        ScalarType::I16 => (i16::MIN.into(), i16::MAX.into()),
-        ScalarType::I32 => (i32::MIN.into(), i32::MAX.into()),
-        ScalarType::I64 | ScalarType::Isize => (i64::MIN.into(), i64::MAX.into()),
-        ScalarType::U8 => (0, u8::MAX.into()),
-        ScalarType::U16 => (0, u16::MAX.into()),
-        ScalarType::U32 => (0, u32::MAX.into()),
-        ScalarType::U64 | ScalarType::Usize => (0, u64::MAX.into()),
-        ScalarType::F32 | ScalarType::F64 | ScalarType::Bool | ScalarType::Char => return None,
-    })
-}
-
-/// What a JSON value of scalar type `s` must be.
-pub(crate) fn describe_scalar(s: ScalarType) -> String {
-    match (s, int_range(s)) {
-        (_, Some((min, max))) => format!("{} (an integer from {min} to {max})", s.name()),
-        (ScalarType::Bool, _) => "bool (true or false)".to_string(),
-        (ScalarType::Char, _) => "char (a string of one character)".to_string(),
-        _ => format!("{} (a number, or \"NaN\", \"inf\" or \"-inf\")", s.name()),
-    }
 }
 
 /// A JSON integer: a number without fraction, or (`strings`) a string of digits.
@@ -119,12 +93,6 @@ pub(crate) fn u128_from_json(value: &Value) -> Result<u128, String> {
     };
     parsed.ok_or_else(|| not_an_int(INT128[1], value))
 }
-
-/// What JSON values of `i128` and `u128` must be.
-pub(crate) const INT128: [&str; 2] = [
-    "i128 (an integer, as a number or a string of digits)",
-    "u128 (an integer, as a number or a string of digits)",
-];
 
 fn json_float(value: &Value) -> Option<f64> {
     match value {

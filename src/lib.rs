@@ -86,7 +86,7 @@ pub mod runtime;
 mod schema;
 
 pub use crate::log::log_enabled;
-pub use contract::{Contract, Handle, HostContract, HostInterface, NoHost};
+pub use contract::{Contract, Handle, HandleFor, HostContract, HostInterface, NoHost};
 pub use error::{Error, HostError, HostResult, Location};
 pub use schema::Schema;
 pub use wasp_abi::descriptor;

@@ -10,35 +10,114 @@ use crate::{Error, HostError};
 use serde::{de::DeserializeOwned, Serialize};
 use std::any::Any;
 use std::mem::MaybeUninit;
-use wasp_abi::{codec, pack, unpack, Scalar, MAX_PARAMS, MAX_WASM_PARAMS};
+use wasp_abi::{codec, Scalar, MAX_PARAMS, MAX_WASM_PARAMS};
 
 /// One live plugin instance as the generated handle sees it. Implemented by engines.
-pub trait Backend: Send + Any {
-    /// Calls the contract's method number `method` (declaration order) with `args`, after
-    /// copying the argument buffers into the plugin. Returns the raw result bits (0 when the
-    /// method returns nothing).
+///
+/// A method call is one call into the engine: the handle lowers the arguments into
+/// [`CallArgs`], the engine copies the buffers into the plugin, runs the export under the
+/// instance's limits, reads the result (bounds-checking a buffer result against the
+/// plugin's memory) and lifts it with `R`'s [`Lift`]. Every failure, including a result
+/// that does not lift, comes back as an [`Error`] naming the method, and the engine poisons
+/// the instance where continuing would be unsafe.
+pub trait Backend: Send + 'static {
+    /// Calls the contract's method number `method` (declaration order) with `args`.
     ///
     /// # Errors
-    /// Any failure of the call; the engine poisons the instance where that is unsafe to
-    /// continue from.
-    fn call(&mut self, method: usize, args: &mut CallArgs<'_>) -> Result<u64, Error>;
+    /// Any failure of the call; see [`Error`].
+    fn call<R: Lift>(&mut self, method: usize, args: &mut CallArgs<'_>) -> Result<R, Error>;
+}
 
-    /// The plugin's memory at `ptr..ptr + len`, bounds-checked.
+/// What a method returned, as the engine read it: nothing, the bits of a scalar, or the
+/// bytes of a buffer result, already bounds-checked against the plugin's memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Returned<'a> {
+    /// The method returns nothing.
+    Unit,
+    /// A scalar, as raw bits (see [`Scalar`]).
+    Bits(u64),
+    /// A string, byte or structured result: the bytes the plugin pointed at.
+    Bytes(&'a [u8]),
+}
+
+/// A method result, lifted on the host from what the engine read.
+pub trait Lift: Sized {
+    /// The value, or what is wrong with the plugin's bytes (the engine names the method and
+    /// poisons the instance).
     ///
     /// # Errors
-    /// [`Error::OutOfBounds`] when the range is outside the plugin's memory; the engine
-    /// poisons the instance, since the plugin lied.
-    fn read(&mut self, method: usize, ptr: u32, len: u32) -> Result<&[u8], Error>;
+    /// A description of the invalid value.
+    fn lift(returned: Returned<'_>) -> Result<Self, String>;
+}
 
-    /// Records that a result of `method` could not be decoded, poisoning the instance, and
-    /// returns the error to give the caller.
-    fn decode_failed(&mut self, method: usize, detail: String) -> Error;
+fn unexpected(returned: Returned<'_>, expected: &str) -> String {
+    let got = match returned {
+        Returned::Unit => "nothing",
+        Returned::Bits(_) => "a scalar",
+        Returned::Bytes(_) => "bytes",
+    };
+    format!("expected {}, the engine read {}", expected, got)
+}
 
-    /// The engine's own type, for engine-specific operations on a handle.
-    fn as_any(&mut self) -> &mut dyn Any;
+impl Lift for () {
+    #[inline]
+    fn lift(returned: Returned<'_>) -> Result<(), String> {
+        match returned {
+            Returned::Unit => Ok(()),
+            other => Err(unexpected(other, "nothing")),
+        }
+    }
+}
 
-    /// The engine's own type, shared.
-    fn as_any_ref(&self) -> &dyn Any;
+/// A scalar result: `Lift` for every [`Scalar`].
+pub struct ScalarResult<T>(pub T);
+
+impl<T: Scalar> Lift for ScalarResult<T> {
+    #[inline]
+    fn lift(returned: Returned<'_>) -> Result<Self, String> {
+        match returned {
+            Returned::Bits(bits) => T::from_bits(bits).map(ScalarResult).ok_or_else(|| {
+                format!("{:#x} is not a valid {}", bits, std::any::type_name::<T>())
+            }),
+            other => Err(unexpected(other, "a scalar")),
+        }
+    }
+}
+
+impl Lift for String {
+    #[inline]
+    fn lift(returned: Returned<'_>) -> Result<String, String> {
+        match returned {
+            Returned::Bytes(bytes) => std::str::from_utf8(bytes)
+                .map(str::to_owned)
+                .map_err(|e| format!("the string is not UTF-8: {}", e)),
+            other => Err(unexpected(other, "a string")),
+        }
+    }
+}
+
+impl Lift for Vec<u8> {
+    #[inline]
+    fn lift(returned: Returned<'_>) -> Result<Vec<u8>, String> {
+        match returned {
+            Returned::Bytes(bytes) => Ok(bytes.to_vec()),
+            other => Err(unexpected(other, "bytes")),
+        }
+    }
+}
+
+/// A structured result, decoded with the codec.
+pub struct SerdeResult<T>(pub T);
+
+impl<T: DeserializeOwned> Lift for SerdeResult<T> {
+    fn lift(returned: Returned<'_>) -> Result<Self, String> {
+        match returned {
+            Returned::Bytes(bytes) => codec::decode::<T>(bytes)
+                .map(SerdeResult)
+                .map_err(|e| format!("not a valid {}: {}", std::any::type_name::<T>(), e)),
+            other => Err(unexpected(other, "an encoded value")),
+        }
+    }
 }
 
 /// Dispatches the plugin's calls to host functions into the host's implementation.
@@ -53,6 +132,9 @@ pub trait HostDispatch: Send {
 
     /// The host value itself, so that an engine can hand it back to its owner.
     fn host(&mut self) -> &mut dyn Any;
+
+    /// The host value itself, shared.
+    fn host_ref(&self) -> &dyn Any;
 }
 
 /// What a host function gives back to the plugin.
@@ -70,14 +152,21 @@ pub(crate) struct NoDispatch(pub(crate) ());
 
 impl HostDispatch for NoDispatch {
     fn call(&mut self, function: usize, _: &[u8], _: &[u64]) -> Result<HostReturn, Error> {
-        Err(Error::Decode {
-            function: format!("host function #{}", function),
-            detail: "this contract has no host functions".to_string(),
+        // The engine links no host function for a contract without any, so a plugin
+        // cannot get here; answer as a failed host function if an engine ever does.
+        Err(Error::HostFunction {
+            function: format!("#{}", function),
+            message: "this contract has no host functions".to_string(),
+            source: None,
         })
     }
 
     fn host(&mut self) -> &mut dyn Any {
         &mut self.0
+    }
+
+    fn host_ref(&self) -> &dyn Any {
+        &self.0
     }
 }
 
@@ -224,69 +313,6 @@ impl<'a> CallArgs<'a> {
     }
 }
 
-/// A scalar result.
-///
-/// # Errors
-/// [`Error::Decode`] when the bits are not a valid `T`.
-#[inline]
-pub fn lift_scalar<T: Scalar>(
-    backend: &mut dyn Backend,
-    method: usize,
-    bits: u64,
-) -> Result<T, Error> {
-    match T::from_bits(bits) {
-        Some(v) => Ok(v),
-        None => Err(backend.decode_failed(
-            method,
-            format!("{:#x} is not a valid {}", bits, std::any::type_name::<T>()),
-        )),
-    }
-}
-
-/// A byte-buffer result.
-///
-/// # Errors
-/// [`Error::OutOfBounds`] when the plugin's pointer and length lie.
-#[inline]
-pub fn lift_bytes(backend: &mut dyn Backend, method: usize, packed: u64) -> Result<Vec<u8>, Error> {
-    let (ptr, len) = unpack(packed);
-    Ok(backend.read(method, ptr, len)?.to_vec())
-}
-
-/// A string result.
-///
-/// # Errors
-/// As [`lift_bytes`], and [`Error::Decode`] when the bytes are not UTF-8.
-#[inline]
-pub fn lift_string(backend: &mut dyn Backend, method: usize, packed: u64) -> Result<String, Error> {
-    let (ptr, len) = unpack(packed);
-    let checked = std::str::from_utf8(backend.read(method, ptr, len)?).map(str::to_owned);
-    match checked {
-        Ok(s) => Ok(s),
-        Err(e) => Err(backend.decode_failed(method, format!("the string is not UTF-8: {}", e))),
-    }
-}
-
-/// A structured result.
-///
-/// # Errors
-/// As [`lift_bytes`], and [`Error::Decode`] when the bytes do not decode as `T`.
-pub fn lift_serde<T: DeserializeOwned>(
-    backend: &mut dyn Backend,
-    method: usize,
-    packed: u64,
-) -> Result<T, Error> {
-    let (ptr, len) = unpack(packed);
-    let decoded = codec::decode::<T>(backend.read(method, ptr, len)?);
-    match decoded {
-        Ok(v) => Ok(v),
-        Err(e) => Err(backend.decode_failed(
-            method,
-            format!("not a valid {}: {}", std::any::type_name::<T>(), e),
-        )),
-    }
-}
-
 // ---- host functions: the plugin's arguments, read out of its memory ----
 
 /// The plugin's memory at `(ptr, len)`, bounds-checked.
@@ -381,12 +407,6 @@ pub fn host_return_serde<T: Serialize + ?Sized>(
 #[inline]
 pub fn host_result<T>(function: &str, result: Result<T, HostError>) -> Result<T, Error> {
     result.map_err(|e| e.into_error(function))
-}
-
-/// Packs a pointer and length (re-exported for engines).
-#[inline]
-pub fn pack_ptr_len(ptr: u32, len: u32) -> u64 {
-    pack(ptr, len)
 }
 
 /// A parameter or result that travels through the codec, described for the descriptor.

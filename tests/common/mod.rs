@@ -47,7 +47,7 @@ impl TypesHost for TestHost {
     }
 }
 
-pub fn types_instance() -> wasp_host::Instance<dyn types_contract::Types> {
+pub fn types_instance() -> wasp_host::Instance<dyn types_contract::Types, TestHost> {
     let plugin = engine()
         .load::<dyn types_contract::Types>(repo_path("tests/wasm/types.wasm"))
         .expect("load types plugin");
@@ -145,4 +145,24 @@ pub fn sandbox_plugin() -> wasp_host::Plugin<dyn sandbox_contract::Sandbox> {
     engine()
         .load::<dyn sandbox_contract::Sandbox>(repo_path("tests/wasm/sandbox.wasm"))
         .expect("load the sandbox plugin")
+}
+
+/// What `instance` wrote to standard output; it must capture it.
+#[allow(dead_code)]
+pub fn stdout<C, H: 'static>(instance: &wasp_host::Instance<C, H>) -> &wasp_host::Captured
+where
+    C: ?Sized + wasp::HandleFor<wasp_host::Core>,
+{
+    wasp_host::Instance::captured(instance, wasp_host::Stream::Stdout)
+        .expect("standard output is captured")
+}
+
+/// What `instance` wrote to standard error; it must capture it.
+#[allow(dead_code)]
+pub fn stderr<C, H: 'static>(instance: &wasp_host::Instance<C, H>) -> &wasp_host::Captured
+where
+    C: ?Sized + wasp::HandleFor<wasp_host::Core>,
+{
+    wasp_host::Instance::captured(instance, wasp_host::Stream::Stderr)
+        .expect("standard error is captured")
 }

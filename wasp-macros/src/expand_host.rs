@@ -72,6 +72,10 @@ pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
             fn host(&mut self) -> &mut dyn ::core::any::Any {
                 &mut self.0
             }
+
+            fn host_ref(&self) -> &dyn ::core::any::Any {
+                &self.0
+            }
         }
 
         impl<__WaspHost: #trait_ident + ::core::marker::Send + 'static> ::wasp::HostContract<__WaspHost> for dyn #trait_ident {

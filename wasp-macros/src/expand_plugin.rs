@@ -50,6 +50,10 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
     };
 
     let method_descriptors = model.methods.iter().map(Method::descriptor_tokens);
+    let method_names = model
+        .methods
+        .iter()
+        .map(|m| LitStr::new(&m.ident.to_string(), m.ident.span()));
     let version = model.methods.iter().map(|m| m.since).max().unwrap_or(1);
     let trait_name = LitStr::new(&trait_ident.to_string(), Span::call_site());
 
@@ -89,31 +93,35 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
         #item
 
         #[doc = #handle_doc]
-        #vis struct #handle_ident {
-            backend: ::std::boxed::Box<dyn ::wasp::__private::Backend>,
+        #vis struct #handle_ident<B> {
+            backend: B,
         }
 
-        impl ::wasp::Handle for #handle_ident {
-            fn from_backend(backend: ::std::boxed::Box<dyn ::wasp::__private::Backend>) -> Self {
+        impl<B: ::wasp::__private::Backend> ::wasp::Handle<B> for #handle_ident<B> {
+            fn from_backend(backend: B) -> Self {
                 #handle_ident { backend }
             }
-            fn backend(&mut self) -> &mut dyn ::wasp::__private::Backend {
-                &mut *self.backend
+            fn backend(&self) -> &B {
+                &self.backend
             }
-            fn backend_ref(&self) -> &dyn ::wasp::__private::Backend {
-                &*self.backend
+            fn backend_mut(&mut self) -> &mut B {
+                &mut self.backend
             }
         }
 
-        impl #handle_ident {
+        impl<B: ::wasp::__private::Backend> ::wasp::HandleFor<B> for dyn #trait_ident {
+            type Handle = #handle_ident<B>;
+        }
+
+        impl<B: ::wasp::__private::Backend> #handle_ident<B> {
             #(#handle_methods)*
         }
 
         impl ::wasp::Contract for dyn #trait_ident {
-            type Handle = #handle_ident;
             type Host = #host_ty;
             const NAME: &'static str = #trait_name;
             const VERSION: u32 = #version;
+            const METHODS: &'static [&'static str] = &[#(#method_names),*];
             fn descriptor() -> ::wasp::descriptor::Contract {
                 let mut __types = ::wasp::descriptor::Types::new();
                 let __types = &mut __types;
@@ -197,30 +205,25 @@ fn handle_method(index: usize, m: &Method) -> TokenStream {
             Kind::Serde => quote_spanned!(p.ty.span()=> __args.push_serde(#name, &#ident)?;),
         }
     });
+    // The engine lifts the result; scalars and serde values through wrappers that say how.
+    let call = |lift_ty: TokenStream| quote!(::wasp::__private::Backend::call::<#lift_ty>(&mut self.backend, #index, &mut __args));
     let (ret_ty, lift) = match &m.ret {
-        None => (
-            quote!(()),
-            quote!({
-                let _ = __raw;
-                ::core::result::Result::Ok(())
-            }),
-        ),
+        None => (quote!(()), call(quote!(()))),
         Some(r) => {
             let ty = &r.ty;
             let lift = match r.kind {
                 Kind::Scalar(s) => {
                     let st = scalar_tokens(s);
-                    quote!(::wasp::__private::lift_scalar::<#st>(&mut *self.backend, #index, __raw))
+                    let call = call(quote!(::wasp::__private::ScalarResult<#st>));
+                    quote!(#call.map(|r| r.0))
                 }
-                Kind::String | Kind::Str => {
-                    quote!(::wasp::__private::lift_string(&mut *self.backend, #index, __raw))
+                Kind::String | Kind::Str => call(quote!(::std::string::String)),
+                Kind::Bytes | Kind::ByteSlice => call(quote!(::std::vec::Vec<u8>)),
+                Kind::Serde => {
+                    let call =
+                        call(quote_spanned!(ty.span()=> ::wasp::__private::SerdeResult<#ty>));
+                    quote!(#call.map(|r| r.0))
                 }
-                Kind::Bytes | Kind::ByteSlice => {
-                    quote!(::wasp::__private::lift_bytes(&mut *self.backend, #index, __raw))
-                }
-                Kind::Serde => quote_spanned! {ty.span()=>
-                    ::wasp::__private::lift_serde::<#ty>(&mut *self.backend, #index, __raw)
-                },
             };
             (quote!(#ty), lift)
         }
@@ -234,7 +237,6 @@ fn handle_method(index: usize, m: &Method) -> TokenStream {
         pub fn #ident #generics (&mut self, #(#param_decls),*) -> ::core::result::Result<#ret_ty, ::wasp::Error> {
             let mut __args = ::wasp::__private::CallArgs::new();
             #(#pushes)*
-            let __raw = ::wasp::__private::Backend::call(&mut *self.backend, #index, &mut __args)?;
             #lift
         }
     }

@@ -110,8 +110,7 @@ fn a_new_instance_works_after_another_was_poisoned() {
 fn a_plugin_built_against_another_contract_is_refused_at_load() {
     let error = engine()
         .load::<dyn Greeter>(repo_path("tests/wasm/types.wasm"))
-        .err()
-        .expect("must be refused");
+        .expect_err("must be refused");
     match error {
         wasp::Error::ContractMismatch {
             contract,
@@ -131,8 +130,7 @@ fn a_plugin_built_against_another_contract_is_refused_at_load() {
 fn a_plugin_built_against_a_changed_contract_lists_every_difference() {
     let error = engine()
         .load::<dyn Greeter>(repo_path("tests/wasm/changed-greeter.wasm"))
-        .err()
-        .expect("must be refused");
+        .expect_err("must be refused");
     match error {
         wasp::Error::ContractMismatch { differences, .. } => assert_eq!(
             differences,

@@ -181,7 +181,7 @@ fn every_plugin_carries_the_same_contract() {
 fn raw_calls_by_export_name() {
     let plugin = engine().load_raw(repo_path("examples/greeter/plugins/greeter-rust.wasm"));
     // The greeter imports its host function, which a raw load does not provide.
-    match plugin.err().expect("must be refused") {
+    match plugin.expect_err("must be refused") {
         wasp::Error::ContractMismatch { differences, .. } => assert_eq!(
             differences,
             vec!["the plugin imports `GreeterHost.call_me`, which the host does not provide"]

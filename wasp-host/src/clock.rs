@@ -7,7 +7,7 @@
 //! between `n - 1` and `n` ticks after it was armed.
 //!
 //! The thread runs while anything that can still run a call is alive: the [`Clock`] is shared
-//! (through [`Limits`](crate::engine::Limits)) by the engine, every plugin loaded from it and
+//! (through the engine's limits) by the engine, every plugin loaded from it and
 //! every instance of those, and the thread stops within one tick of the last of them being
 //! dropped. An engine without a call timeout starts no thread.
 

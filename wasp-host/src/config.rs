@@ -2,7 +2,7 @@
 //! mounts, standard input, and the destination of standard output and error. Turned into a
 //! WASI context per instance by [`build`].
 
-use crate::output::{CapturedOutput, Stream};
+use crate::output::{CapturedOutput, Output, Stream};
 use bytes::Bytes;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -21,26 +21,6 @@ pub enum Access {
     ReadOnly,
     /// Read, create, write, rename and delete anything below the mount.
     ReadWrite,
-}
-
-/// Where a plugin's standard output or standard error goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Output {
-    /// To the host process's own standard output (or error).
-    Inherit,
-    /// Nowhere: writes succeed and the bytes are dropped.
-    Discard,
-    /// Into a buffer the host reads with [`Instance::captured`](crate::Instance::captured)
-    /// (or [`RawInstance::captured`](crate::RawInstance::captured)). The buffer holds at most
-    /// [`InstanceConfig::capture_limit`] bytes ([`DEFAULT_CAPTURE_LIMIT`] unless set); output
-    /// beyond that is dropped and counted, while the plugin's writes keep succeeding, so a
-    /// plugin cannot make the host's memory grow by printing.
-    Capture,
-    /// Line by line into `tracing` events with the plugin's name and the instance's id
-    /// ([`STDOUT_TARGET`](crate::STDOUT_TARGET) at `INFO`, [`STDERR_TARGET`](crate::STDERR_TARGET) at `WARN`). A line without its final
-    /// newline is forwarded when the instance is dropped. The default.
-    #[default]
-    Tracing,
 }
 
 /// A host directory visible inside the sandbox.

@@ -127,11 +127,11 @@ mod wasm;
 
 #[doc(hidden)]
 pub use crate::core::Core;
-pub use config::{Access, DEFAULT_CAPTURE_LIMIT, InstanceConfig, Mount, Output};
+pub use config::{Access, DEFAULT_CAPTURE_LIMIT, InstanceConfig, Mount};
 pub use engine::{DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_MEMORY, Engine, EngineBuilder};
 pub use instance::Instance;
 pub use logging::{CALL_TARGET, LOG_TARGET, STDERR_TARGET, STDOUT_TARGET};
-pub use output::{Captured, MAX_FORWARDED_LINE, Stream};
+pub use output::{Captured, MAX_FORWARDED_LINE, Output, Stream};
 pub use plugin::Plugin;
 pub use raw::{RawArg, RawArgs, RawFunc, RawInstance, RawPlugin, RawResult};
 pub use wasp::{Contract, Error, HostError, HostResult};

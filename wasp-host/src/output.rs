@@ -1,7 +1,6 @@
 //! Standard output and error of an instance: captured into a capped buffer, or forwarded to
 //! `tracing` line by line.
 
-use crate::config::Output;
 use crate::logging::{STDERR_TARGET, STDOUT_TARGET};
 use bytes::Bytes;
 use std::fmt;
@@ -12,9 +11,29 @@ use wasmtime_wasi::cli::{IsTerminal, StdoutStream};
 use wasmtime_wasi::p2::{OutputStream, Pollable, StreamResult};
 
 /// Longest line of plugin output forwarded to `tracing` as one event
-/// ([`Output::Tracing`](crate::Output::Tracing));
+/// ([`Output::Tracing`]);
 /// a longer line arrives as several events of at most this many bytes.
 pub const MAX_FORWARDED_LINE: usize = 16 * 1024;
+
+/// Where a plugin's standard output or standard error goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Output {
+    /// To the host process's own standard output (or error).
+    Inherit,
+    /// Nowhere: writes succeed and the bytes are dropped.
+    Discard,
+    /// Into a buffer the host reads with [`Instance::captured`](crate::Instance::captured)
+    /// (or [`RawInstance::captured`](crate::RawInstance::captured)). The buffer holds at most
+    /// [`InstanceConfig::capture_limit`](crate::InstanceConfig::capture_limit) bytes ([`DEFAULT_CAPTURE_LIMIT`](crate::DEFAULT_CAPTURE_LIMIT) unless set); output
+    /// beyond that is dropped and counted, while the plugin's writes keep succeeding, so a
+    /// plugin cannot make the host's memory grow by printing.
+    Capture,
+    /// Line by line into `tracing` events with the plugin's name and the instance's id
+    /// ([`STDOUT_TARGET`](crate::STDOUT_TARGET) at `INFO`, [`STDERR_TARGET`](crate::STDERR_TARGET) at `WARN`). A line without its final
+    /// newline is forwarded when the instance is dropped. The default.
+    #[default]
+    Tracing,
+}
 
 /// One of an instance's two output streams.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -35,7 +35,8 @@
 //! }
 //! # fn main() {}
 //! ```
-//! The plugin crate (a `cdylib` built for `wasm32-wasip1`):
+//! The plugin crate (a `cdylib` built for `wasm32-wasip1`; not a doctest, because the
+//! `export_greeter!` macro belongs to the contract crate, which a doctest cannot be):
 //! ```ignore
 //! use greeter_contract::Greeter;
 //!

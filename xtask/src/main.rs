@@ -8,6 +8,7 @@ mod json;
 mod plugins;
 mod rust_guests;
 mod rustc_wrapper;
+mod zig_guests;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

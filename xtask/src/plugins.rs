@@ -12,6 +12,7 @@ use crate::assemblyscript_guests::AssemblyScriptGuests;
 use crate::c_guests::CGuests;
 use crate::go_guests::GoGuests;
 use crate::rust_guests::RustGuests;
+use crate::zig_guests::ZigGuests;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -61,6 +62,7 @@ fn builders() -> Vec<Box<dyn Builder>> {
         Box::new(CGuests),
         Box::new(GoGuests),
         Box::new(AssemblyScriptGuests),
+        Box::new(ZigGuests),
     ]
 }
 

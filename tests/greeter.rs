@@ -1,5 +1,5 @@
 //! The Greeter contract in every guest language: one suite, the same inputs, the same
-//! outputs and the same errors for the Rust, C, Go, AssemblyScript and Zig plugins.
+//! outputs and the same errors for the Rust, C, Go, AssemblyScript, Zig and Java plugins.
 
 mod common;
 
@@ -17,6 +17,7 @@ const PLUGINS: &[(&str, &str)] = &[
         "examples/greeter/plugins/greeter-assemblyscript.wasm",
     ),
     ("zig", "examples/greeter/plugins/greeter-zig.wasm"),
+    ("java", "examples/greeter/plugins/greeter-java.wasm"),
 ];
 
 struct Host;

@@ -4,6 +4,7 @@ mod assemblyscript_guests;
 mod c_guests;
 mod cmd;
 mod go_guests;
+mod java_guests;
 mod json;
 mod plugins;
 mod rust_guests;

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use crate::assemblyscript_guests::AssemblyScriptGuests;
 use crate::c_guests::CGuests;
 use crate::go_guests::GoGuests;
+use crate::java_guests::JavaGuests;
 use crate::rust_guests::RustGuests;
 use crate::zig_guests::ZigGuests;
 
@@ -63,6 +64,7 @@ fn builders() -> Vec<Box<dyn Builder>> {
         Box::new(GoGuests),
         Box::new(AssemblyScriptGuests),
         Box::new(ZigGuests),
+        Box::new(JavaGuests),
     ]
 }
 

@@ -19,11 +19,18 @@ pub struct JavaGuests;
 
 /// Every Java plugin: its Maven artifactId (a module of `guests/java/pom.xml`), the module file
 /// its build writes, and its committed artifact, relative to the root.
-const PLUGINS: &[(&str, &str, &str)] = &[(
-    "greeter-plugin-java",
-    "greeter-java.wasm",
-    "examples/greeter/plugins/greeter-java.wasm",
-)];
+const PLUGINS: &[(&str, &str, &str)] = &[
+    (
+        "greeter-plugin-java",
+        "greeter-java.wasm",
+        "examples/greeter/plugins/greeter-java.wasm",
+    ),
+    (
+        "checks-plugin-java",
+        "checks-java.wasm",
+        "tests/wasm/checks-java.wasm",
+    ),
+];
 
 /// The build that compiles every Java plugin, relative to the root.
 const POM: &str = "guests/java/pom.xml";

@@ -20,10 +20,13 @@ use crate::plugins::{Artifact, Builder, Context};
 pub struct ZigGuests;
 
 /// Every Zig plugin: its root source file and its committed artifact, relative to the root.
-const PLUGINS: &[(&str, &str)] = &[(
-    "examples/greeter/plugin-zig/greeter.zig",
-    "examples/greeter/plugins/greeter-zig.wasm",
-)];
+const PLUGINS: &[(&str, &str)] = &[
+    (
+        "examples/greeter/plugin-zig/greeter.zig",
+        "examples/greeter/plugins/greeter-zig.wasm",
+    ),
+    ("tests/guests/zig/checks.zig", "tests/wasm/checks-zig.wasm"),
+];
 
 /// The guest module, relative to the root; plugins `@import("wasp")` it.
 const GUEST_MODULE: &str = "guests/zig/wasp.zig";

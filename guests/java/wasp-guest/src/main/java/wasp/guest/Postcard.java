@@ -300,7 +300,8 @@ public final class Postcard {
         public <T> List<T> seq(Decoder<? extends T> item) {
             long count = varint();
             // Every item takes at least one byte, so a count beyond what is left is a lie;
-            // checking first keeps a bad count from reserving a huge list.
+            // checking first keeps a bad count from reserving a huge list. (Items of `()`
+            // take none: a Vec<()> longer than what is left cannot be read this way.)
             if (count < 0 || count > input.length - pos) {
                 throw bad("a count of " + Long.toUnsignedString(count) + " with " + (input.length - pos) + " bytes left");
             }

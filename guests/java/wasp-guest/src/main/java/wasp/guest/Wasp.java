@@ -355,16 +355,20 @@ public final class Wasp {
     /** Sends one line to the host's logging at {@code level}, if the host wants it. */
     public static void log(Level level, String line) {
         if (logEnabled(level)) {
-            byte[] text = utf8(line);
-            hostLog(level.abi(), address(text), text.length);
+            send(level, line);
         }
     }
 
     /** As {@link #log(Level, String)}, building the line only when the host wants it. */
     public static void log(Level level, Supplier<String> line) {
         if (logEnabled(level)) {
-            log(level, line.get());
+            send(level, line.get());
         }
+    }
+
+    private static void send(Level level, String line) {
+        byte[] text = utf8(line);
+        hostLog(level.abi(), address(text), text.length);
     }
 
     public static void error(String line) {

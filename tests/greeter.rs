@@ -1,5 +1,5 @@
 //! The Greeter contract in every guest language: one suite, the same inputs, the same
-//! outputs and the same errors for the Rust, C, Go and AssemblyScript plugins.
+//! outputs and the same errors for the Rust, C, Go, AssemblyScript, Zig and Java plugins.
 
 mod common;
 
@@ -16,6 +16,8 @@ const PLUGINS: &[(&str, &str)] = &[
         "assemblyscript",
         "examples/greeter/plugins/greeter-assemblyscript.wasm",
     ),
+    ("zig", "examples/greeter/plugins/greeter-zig.wasm"),
+    ("java", "examples/greeter/plugins/greeter-java.wasm"),
 ];
 
 struct Host;

@@ -1,5 +1,6 @@
-//! The host half of the call path that generated code uses: argument lowering, result
-//! lifting, and the two object-safe traits an engine implements. Nothing here names an
+//! The host half of the call path that generated code uses: the arguments of a call, and the
+//! two object-safe traits an engine implements. How each type is lowered and lifted is in
+//! [`crate::wire`]. Nothing here names an
 //! engine, so a contract crate never depends on wasmtime.
 //!
 //! Generated code reaches these items through `::wasp::__private`; they are public so that
@@ -7,10 +8,10 @@
 
 pub use crate::descriptor::{ScalarType, WireType};
 use crate::{Error, HostError};
-use serde::{de::DeserializeOwned, Serialize};
+use serde::Serialize;
 use std::any::Any;
 use std::mem::MaybeUninit;
-use wasp_abi::{codec, pack, unpack, Scalar, MAX_PARAMS, MAX_WASM_PARAMS};
+use wasp_abi::{codec, pack, Scalar, MAX_PARAMS, MAX_WASM_PARAMS};
 
 /// One live plugin instance as the generated handle sees it. Implemented by engines.
 pub trait Backend: Send + Any {
@@ -224,69 +225,6 @@ impl<'a> CallArgs<'a> {
     }
 }
 
-/// A scalar result.
-///
-/// # Errors
-/// [`Error::Decode`] when the bits are not a valid `T`.
-#[inline]
-pub fn lift_scalar<T: Scalar>(
-    backend: &mut dyn Backend,
-    method: usize,
-    bits: u64,
-) -> Result<T, Error> {
-    match T::from_bits(bits) {
-        Some(v) => Ok(v),
-        None => Err(backend.decode_failed(
-            method,
-            format!("{:#x} is not a valid {}", bits, std::any::type_name::<T>()),
-        )),
-    }
-}
-
-/// A byte-buffer result.
-///
-/// # Errors
-/// [`Error::OutOfBounds`] when the plugin's pointer and length lie.
-#[inline]
-pub fn lift_bytes(backend: &mut dyn Backend, method: usize, packed: u64) -> Result<Vec<u8>, Error> {
-    let (ptr, len) = unpack(packed);
-    Ok(backend.read(method, ptr, len)?.to_vec())
-}
-
-/// A string result.
-///
-/// # Errors
-/// As [`lift_bytes`], and [`Error::Decode`] when the bytes are not UTF-8.
-#[inline]
-pub fn lift_string(backend: &mut dyn Backend, method: usize, packed: u64) -> Result<String, Error> {
-    let (ptr, len) = unpack(packed);
-    let checked = std::str::from_utf8(backend.read(method, ptr, len)?).map(str::to_owned);
-    match checked {
-        Ok(s) => Ok(s),
-        Err(e) => Err(backend.decode_failed(method, format!("the string is not UTF-8: {}", e))),
-    }
-}
-
-/// A structured result.
-///
-/// # Errors
-/// As [`lift_bytes`], and [`Error::Decode`] when the bytes do not decode as `T`.
-pub fn lift_serde<T: DeserializeOwned>(
-    backend: &mut dyn Backend,
-    method: usize,
-    packed: u64,
-) -> Result<T, Error> {
-    let (ptr, len) = unpack(packed);
-    let decoded = codec::decode::<T>(backend.read(method, ptr, len)?);
-    match decoded {
-        Ok(v) => Ok(v),
-        Err(e) => Err(backend.decode_failed(
-            method,
-            format!("not a valid {}: {}", std::any::type_name::<T>(), e),
-        )),
-    }
-}
-
 // ---- host functions: the plugin's arguments, read out of its memory ----
 
 /// The plugin's memory at `(ptr, len)`, bounds-checked.
@@ -313,67 +251,6 @@ pub fn guest_slice<'m>(
     }
 }
 
-/// A scalar argument of a host function.
-///
-/// # Errors
-/// [`Error::Decode`] when the bits are not a valid `T`.
-#[inline]
-pub fn host_arg_scalar<T: Scalar>(function: &str, bits: u64) -> Result<T, Error> {
-    T::from_bits(bits).ok_or_else(|| Error::Decode {
-        function: function.to_string(),
-        detail: format!("{:#x} is not a valid {}", bits, std::any::type_name::<T>()),
-    })
-}
-
-/// A borrowed string argument of a host function.
-///
-/// # Errors
-/// Out-of-bounds or non-UTF-8 bytes.
-#[inline]
-pub fn host_arg_str<'m>(
-    memory: &'m [u8],
-    function: &str,
-    ptr: u64,
-    len: u64,
-) -> Result<&'m str, Error> {
-    std::str::from_utf8(guest_slice(memory, function, ptr, len)?).map_err(|e| Error::Decode {
-        function: function.to_string(),
-        detail: format!("the string is not UTF-8: {}", e),
-    })
-}
-
-/// A structured argument of a host function.
-///
-/// # Errors
-/// Out-of-bounds bytes, or bytes that do not decode as `T`.
-pub fn host_arg_serde<T: DeserializeOwned>(
-    memory: &[u8],
-    function: &str,
-    ptr: u64,
-    len: u64,
-) -> Result<T, Error> {
-    codec::decode(guest_slice(memory, function, ptr, len)?).map_err(|e| Error::Decode {
-        function: function.to_string(),
-        detail: format!("not a valid {}: {}", std::any::type_name::<T>(), e),
-    })
-}
-
-/// A host function's structured result, encoded for the plugin.
-///
-/// # Errors
-/// [`Error::Encode`] when the value cannot be encoded.
-pub fn host_return_serde<T: Serialize + ?Sized>(
-    function: &str,
-    value: &T,
-) -> Result<HostReturn, Error> {
-    codec::encode(value)
-        .map(HostReturn::Bytes)
-        .map_err(|e| Error::Encode {
-            function: function.to_string(),
-            detail: e.to_string(),
-        })
-}
-
 /// A fallible host function's outcome, with the function's name attached to a failure.
 ///
 /// # Errors
@@ -387,11 +264,6 @@ pub fn host_result<T>(function: &str, result: Result<T, HostError>) -> Result<T,
 #[inline]
 pub fn pack_ptr_len(ptr: u32, len: u32) -> u64 {
     pack(ptr, len)
-}
-
-/// A parameter or result that travels through the codec, described for the descriptor.
-pub fn serde_wire<T: crate::Schema + ?Sized>(types: &mut crate::descriptor::Types) -> WireType {
-    WireType::Serde(T::describe(types))
 }
 
 /// One method or host function of a descriptor.

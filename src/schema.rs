@@ -16,7 +16,8 @@ use std::sync::Arc;
 /// It is implemented for the scalars, `String`, `Option`, `Result`, `Vec` and the other
 /// collections, maps, tuples, arrays and smart pointers. A type with a hand-written serde
 /// impl implements it by hand, describing what that impl writes (a type from another crate
-/// needs a newtype of your own first):
+/// needs a newtype of your own first), and, to be a parameter or result itself rather than
+/// only a field, also [`Encoded`](crate::Encoded), which the derive implements for you:
 ///
 /// ```
 /// use wasp::descriptor::{Fields, Shape, Type, Types};

@@ -10,9 +10,9 @@ use crate::sandbox::InstanceConfig;
 use crate::wasm::{describe_func_type, describe_wasm, func_type_is};
 use std::collections::HashMap;
 use std::sync::Arc;
-use wasp::__private::{Backend, CallArgs, lift_bytes, lift_scalar, lift_string};
+use wasp::__private::{Abi, Backend, CallArgs, Wire, WireResult, lift_result};
 use wasp::{Error, HostContract, NoHost};
-use wasp_abi::{Scalar, ValType};
+use wasp_abi::ValType;
 
 /// A module loaded for calls by export name, for modules that follow docs/ABI.md without a
 /// contract descriptor. Argument and result types are checked against the export's wasm type
@@ -112,18 +112,19 @@ pub struct RawInstance {
 }
 
 impl RawInstance {
-    /// Calls export `name` with `args` (a tuple of scalars, `&str`, `String`, `&[u8]` or
-    /// `Vec<u8>`) and returns its result as `R` (`()`, a scalar, `String` or `Vec<u8>`).
+    /// Calls export `name` with `args` (a tuple of [`RawArg`]s: scalars, strings such as
+    /// `&str` or `String`, byte buffers such as `&[u8]` or `Vec<u8>`, serde values) and returns
+    /// its result as `R` (a [`RawResult`]: `()`, a scalar, `String`, `Vec<u8>`, ...).
     ///
     /// # Errors
     /// [`Error::MissingExport`] when there is no such function or its wasm type does not
     /// match `args` and `R`; otherwise any error of the call.
     pub fn call<R: RawResult>(&mut self, name: &str, args: impl RawArgs) -> Result<R, Error> {
-        let index = self.resolve(name, &args, R::val_type())?;
+        let index = self.resolve(name, &args, <R::Abi as Abi>::RESULT)?;
         let mut call_args = CallArgs::new();
-        args.push_all(&mut call_args);
+        args.push_all(name, &mut call_args)?;
         let bits = self.core.call(index, &mut call_args)?;
-        R::lift(&mut self.core, index, bits)
+        lift_result::<R>(&mut self.core, index, bits)
     }
 
     /// Whether an earlier failure poisoned the instance.
@@ -238,62 +239,35 @@ impl RawInstance {
     }
 }
 
-/// One argument of a raw call.
-pub trait RawArg {
-    /// The wasm values it travels as.
-    fn val_types(out: &mut Vec<ValType>);
-    /// Appends it to a call.
-    fn push<'a>(&'a self, args: &mut CallArgs<'a>);
-}
+/// One argument of a raw call: any type a contract method can take, travelling the same way
+/// (scalars as wasm values, strings and byte buffers raw, the rest encoded). Implemented for
+/// exactly those types; it cannot be implemented elsewhere.
+pub trait RawArg: Wire {}
 
-macro_rules! scalar_raw_arg {
-    ($($t:ty),*) => {$(
-        impl RawArg for $t {
-            fn val_types(out: &mut Vec<ValType>) {
-                out.push(<$t as Scalar>::VAL_TYPE);
-            }
-            fn push<'a>(&'a self, args: &mut CallArgs<'a>) {
-                args.push_scalar(*self);
-            }
-        }
-    )*};
-}
-scalar_raw_arg!(
-    i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64, bool, char
-);
-
-macro_rules! bytes_raw_arg {
-    ($($t:ty),*) => {$(
-        impl RawArg for $t {
-            fn val_types(out: &mut Vec<ValType>) {
-                out.extend([ValType::I32, ValType::I32]);
-            }
-            fn push<'a>(&'a self, args: &mut CallArgs<'a>) {
-                args.push_bytes(AsRef::<[u8]>::as_ref(self));
-            }
-        }
-    )*};
-}
-bytes_raw_arg!(&str, String, &[u8], Vec<u8>);
+impl<T: Wire + ?Sized> RawArg for T {}
 
 /// The arguments of a raw call: a tuple of [`RawArg`]s.
 pub trait RawArgs {
     /// The wasm values they travel as.
     fn val_types(&self, out: &mut Vec<ValType>);
-    /// Appends them to a call.
-    fn push_all<'a>(&'a self, args: &mut CallArgs<'a>);
+    /// Appends them to a call of `function`.
+    ///
+    /// # Errors
+    /// [`Error::Encode`] when a serde value cannot be encoded.
+    fn push_all<'a>(&'a self, function: &str, args: &mut CallArgs<'a>) -> Result<(), Error>;
 }
 
 macro_rules! tuple_raw_args {
     ($($name:ident),*) => {
         impl<$($name: RawArg),*> RawArgs for ($($name,)*) {
             fn val_types(&self, _out: &mut Vec<ValType>) {
-                $($name::val_types(_out);)*
+                $(_out.extend_from_slice(<$name::Abi as Abi>::PARAMS);)*
             }
             #[allow(non_snake_case)]
-            fn push_all<'a>(&'a self, _args: &mut CallArgs<'a>) {
+            fn push_all<'a>(&'a self, _function: &str, _args: &mut CallArgs<'a>) -> Result<(), Error> {
                 let ($($name,)*) = self;
-                $($name.push(_args);)*
+                $($name.lower(_function, _args)?;)*
+                Ok(())
             }
         }
     };
@@ -308,56 +282,8 @@ tuple_raw_args!(A, B, C, D, E, F);
 tuple_raw_args!(A, B, C, D, E, F, G);
 tuple_raw_args!(A, B, C, D, E, F, G, H);
 
-/// The result of a raw call.
-pub trait RawResult: Sized {
-    /// The wasm value it travels as, if any.
-    fn val_type() -> Option<ValType>;
-    /// Reads it from the call's raw result.
-    ///
-    /// # Errors
-    /// When the plugin's value is invalid or its pointer lies.
-    fn lift(backend: &mut dyn Backend, index: usize, bits: u64) -> Result<Self, Error>;
-}
+/// The result of a raw call: any type a contract method can return, lifted the same way.
+/// Implemented for exactly those types; it cannot be implemented elsewhere.
+pub trait RawResult: WireResult {}
 
-impl RawResult for () {
-    fn val_type() -> Option<ValType> {
-        None
-    }
-    fn lift(_: &mut dyn Backend, _: usize, _: u64) -> Result<(), Error> {
-        Ok(())
-    }
-}
-
-macro_rules! scalar_raw_result {
-    ($($t:ty),*) => {$(
-        impl RawResult for $t {
-            fn val_type() -> Option<ValType> {
-                Some(<$t as Scalar>::VAL_TYPE)
-            }
-            fn lift(backend: &mut dyn Backend, index: usize, bits: u64) -> Result<Self, Error> {
-                lift_scalar::<$t>(backend, index, bits)
-            }
-        }
-    )*};
-}
-scalar_raw_result!(
-    i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64, bool, char
-);
-
-impl RawResult for String {
-    fn val_type() -> Option<ValType> {
-        Some(ValType::I64)
-    }
-    fn lift(backend: &mut dyn Backend, index: usize, bits: u64) -> Result<Self, Error> {
-        lift_string(backend, index, bits)
-    }
-}
-
-impl RawResult for Vec<u8> {
-    fn val_type() -> Option<ValType> {
-        Some(ValType::I64)
-    }
-    fn lift(backend: &mut dyn Backend, index: usize, bits: u64) -> Result<Self, Error> {
-        lift_bytes(backend, index, bits)
-    }
-}
+impl<T: WireResult> RawResult for T {}

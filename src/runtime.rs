@@ -1,13 +1,15 @@
-//! The host half of the call path that generated code uses: argument lowering, result
-//! lifting, and the two object-safe traits an engine implements. Nothing here names an
+//! The host half of the call path that generated code uses: the arguments of a call, and the
+//! two object-safe traits an engine implements. How each type is lowered and lifted is in
+//! [`crate::wire`]. Nothing here names an
 //! engine, so a contract crate never depends on wasmtime.
 //!
 //! Generated code reaches these items through `::wasp::__private`; they are public so that
 //! engines can implement [`Backend`], but they are not a stable user API.
 
 pub use crate::descriptor::{ScalarType, WireType};
+use crate::wire::WireResult;
 use crate::{Error, HostError};
-use serde::{de::DeserializeOwned, Serialize};
+use serde::Serialize;
 use std::any::Any;
 use std::mem::MaybeUninit;
 use wasp_abi::{codec, Scalar, MAX_PARAMS, MAX_WASM_PARAMS};
@@ -17,7 +19,7 @@ use wasp_abi::{codec, Scalar, MAX_PARAMS, MAX_WASM_PARAMS};
 /// A method call is one call into the engine: the handle lowers the arguments into
 /// [`CallArgs`], the engine copies the buffers into the plugin, runs the export under the
 /// instance's limits, reads the result (bounds-checking a buffer result against the
-/// plugin's memory) and lifts it with `R`'s [`Lift`]. Every failure, including a result
+/// plugin's memory) and lifts it with [`WireResult::lift`]. Every failure, including a result
 /// that does not lift, comes back as an [`Error`] naming the method, and the engine poisons
 /// the instance where continuing would be unsafe.
 pub trait Backend: Send + 'static {
@@ -25,99 +27,7 @@ pub trait Backend: Send + 'static {
     ///
     /// # Errors
     /// Any failure of the call; see [`Error`].
-    fn call<R: Lift>(&mut self, method: usize, args: &mut CallArgs<'_>) -> Result<R, Error>;
-}
-
-/// What a method returned, as the engine read it: nothing, the bits of a scalar, or the
-/// bytes of a buffer result, already bounds-checked against the plugin's memory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Returned<'a> {
-    /// The method returns nothing.
-    Unit,
-    /// A scalar, as raw bits (see [`Scalar`]).
-    Bits(u64),
-    /// A string, byte or structured result: the bytes the plugin pointed at.
-    Bytes(&'a [u8]),
-}
-
-/// A method result, lifted on the host from what the engine read.
-pub trait Lift: Sized {
-    /// The value, or what is wrong with the plugin's bytes (the engine names the method and
-    /// poisons the instance).
-    ///
-    /// # Errors
-    /// A description of the invalid value.
-    fn lift(returned: Returned<'_>) -> Result<Self, String>;
-}
-
-fn unexpected(returned: Returned<'_>, expected: &str) -> String {
-    let got = match returned {
-        Returned::Unit => "nothing",
-        Returned::Bits(_) => "a scalar",
-        Returned::Bytes(_) => "bytes",
-    };
-    format!("expected {}, the engine read {}", expected, got)
-}
-
-impl Lift for () {
-    #[inline]
-    fn lift(returned: Returned<'_>) -> Result<(), String> {
-        match returned {
-            Returned::Unit => Ok(()),
-            other => Err(unexpected(other, "nothing")),
-        }
-    }
-}
-
-/// A scalar result: `Lift` for every [`Scalar`].
-pub struct ScalarResult<T>(pub T);
-
-impl<T: Scalar> Lift for ScalarResult<T> {
-    #[inline]
-    fn lift(returned: Returned<'_>) -> Result<Self, String> {
-        match returned {
-            Returned::Bits(bits) => T::from_bits(bits).map(ScalarResult).ok_or_else(|| {
-                format!("{:#x} is not a valid {}", bits, std::any::type_name::<T>())
-            }),
-            other => Err(unexpected(other, "a scalar")),
-        }
-    }
-}
-
-impl Lift for String {
-    #[inline]
-    fn lift(returned: Returned<'_>) -> Result<String, String> {
-        match returned {
-            Returned::Bytes(bytes) => std::str::from_utf8(bytes)
-                .map(str::to_owned)
-                .map_err(|e| format!("the string is not UTF-8: {}", e)),
-            other => Err(unexpected(other, "a string")),
-        }
-    }
-}
-
-impl Lift for Vec<u8> {
-    #[inline]
-    fn lift(returned: Returned<'_>) -> Result<Vec<u8>, String> {
-        match returned {
-            Returned::Bytes(bytes) => Ok(bytes.to_vec()),
-            other => Err(unexpected(other, "bytes")),
-        }
-    }
-}
-
-/// A structured result, decoded with the codec.
-pub struct SerdeResult<T>(pub T);
-
-impl<T: DeserializeOwned> Lift for SerdeResult<T> {
-    fn lift(returned: Returned<'_>) -> Result<Self, String> {
-        match returned {
-            Returned::Bytes(bytes) => codec::decode::<T>(bytes)
-                .map(SerdeResult)
-                .map_err(|e| format!("not a valid {}: {}", std::any::type_name::<T>(), e)),
-            other => Err(unexpected(other, "an encoded value")),
-        }
-    }
+    fn call<R: WireResult>(&mut self, method: usize, args: &mut CallArgs<'_>) -> Result<R, Error>;
 }
 
 /// Dispatches the plugin's calls to host functions into the host's implementation.
@@ -339,67 +249,6 @@ pub fn guest_slice<'m>(
     }
 }
 
-/// A scalar argument of a host function.
-///
-/// # Errors
-/// [`Error::Decode`] when the bits are not a valid `T`.
-#[inline]
-pub fn host_arg_scalar<T: Scalar>(function: &str, bits: u64) -> Result<T, Error> {
-    T::from_bits(bits).ok_or_else(|| Error::Decode {
-        function: function.to_string(),
-        detail: format!("{:#x} is not a valid {}", bits, std::any::type_name::<T>()),
-    })
-}
-
-/// A borrowed string argument of a host function.
-///
-/// # Errors
-/// Out-of-bounds or non-UTF-8 bytes.
-#[inline]
-pub fn host_arg_str<'m>(
-    memory: &'m [u8],
-    function: &str,
-    ptr: u64,
-    len: u64,
-) -> Result<&'m str, Error> {
-    std::str::from_utf8(guest_slice(memory, function, ptr, len)?).map_err(|e| Error::Decode {
-        function: function.to_string(),
-        detail: format!("the string is not UTF-8: {}", e),
-    })
-}
-
-/// A structured argument of a host function.
-///
-/// # Errors
-/// Out-of-bounds bytes, or bytes that do not decode as `T`.
-pub fn host_arg_serde<T: DeserializeOwned>(
-    memory: &[u8],
-    function: &str,
-    ptr: u64,
-    len: u64,
-) -> Result<T, Error> {
-    codec::decode(guest_slice(memory, function, ptr, len)?).map_err(|e| Error::Decode {
-        function: function.to_string(),
-        detail: format!("not a valid {}: {}", std::any::type_name::<T>(), e),
-    })
-}
-
-/// A host function's structured result, encoded for the plugin.
-///
-/// # Errors
-/// [`Error::Encode`] when the value cannot be encoded.
-pub fn host_return_serde<T: Serialize + ?Sized>(
-    function: &str,
-    value: &T,
-) -> Result<HostReturn, Error> {
-    codec::encode(value)
-        .map(HostReturn::Bytes)
-        .map_err(|e| Error::Encode {
-            function: function.to_string(),
-            detail: e.to_string(),
-        })
-}
-
 /// A fallible host function's outcome, with the function's name attached to a failure.
 ///
 /// # Errors
@@ -407,11 +256,6 @@ pub fn host_return_serde<T: Serialize + ?Sized>(
 #[inline]
 pub fn host_result<T>(function: &str, result: Result<T, HostError>) -> Result<T, Error> {
     result.map_err(|e| e.into_error(function))
-}
-
-/// A parameter or result that travels through the codec, described for the descriptor.
-pub fn serde_wire<T: crate::Schema + ?Sized>(types: &mut crate::descriptor::Types) -> WireType {
-    WireType::Serde(T::describe(types))
 }
 
 /// One method or host function of a descriptor.

@@ -14,6 +14,21 @@ fn strings_cross_both_ways() {
 }
 
 #[test]
+fn boxed_and_borrowed_kinds_cross_both_ways_raw() {
+    let mut t = types_instance();
+    // The plugin passes a `Cow<str>` and a `Box<[u8]>`; the host gets the string borrowed from
+    // the plugin's memory (it asserts so) and returns a `Box<str>` the plugin takes over.
+    assert_eq!(
+        t.call_shout("héllo ".into(), b"!!".to_vec()).unwrap(),
+        "HÉLLO !!"
+    );
+    assert_eq!(t.call_shout(String::new(), Vec::new()).unwrap(), "");
+    let descriptor = <dyn types_contract::Types as wasp::Contract>::descriptor();
+    let shout = &descriptor.host.as_ref().unwrap().functions[5];
+    assert_eq!(shout.signature(), "shout(String, Vec<u8>) -> String");
+}
+
+#[test]
 fn structs_cross_both_ways() {
     let mut t = types_instance();
     let record = sample_record();

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 use types_contract::{Record, Shape, TypesHost};
 use wasp::{HostError, HostResult};
@@ -44,6 +45,15 @@ impl TypesHost for TestHost {
 
     fn bytes_back(&mut self, len: u32) -> Vec<u8> {
         (0..len).map(|i| i as u8).collect()
+    }
+
+    fn shout(&mut self, text: Cow<'_, str>, tail: Box<[u8]>) -> Box<str> {
+        // Borrowed straight from the plugin's memory: a host function's `Cow` costs no copy.
+        assert!(
+            matches!(text, Cow::Borrowed(_)),
+            "the host copied the argument"
+        );
+        format!("{}{}", text.to_uppercase(), String::from_utf8_lossy(&tail)).into_boxed_str()
     }
 }
 

@@ -15,7 +15,7 @@ use std::fmt;
 use std::mem::MaybeUninit;
 use std::sync::Arc;
 use wasmtime::{Func, Memory, ModuleExport, Store, ValRaw};
-use wasp::__private::{Backend, CallArgs, Lift, Returned};
+use wasp::__private::{Backend, CallArgs, Returned, WireResult};
 use wasp::Error;
 use wasp_abi::{ALLOC_EXPORT, MAX_WASM_PARAMS, ValType, unpack};
 
@@ -294,7 +294,7 @@ impl Core {
     }
 
     #[inline]
-    fn call_untraced<R: Lift>(
+    fn call_untraced<R: WireResult>(
         &mut self,
         method: usize,
         args: &mut CallArgs<'_>,
@@ -389,7 +389,7 @@ impl Backend for Core {
     /// instance) when a subscriber wants one. Without one, the span costs a load and a
     /// branch and allocates nothing.
     #[inline]
-    fn call<R: Lift>(&mut self, method: usize, args: &mut CallArgs<'_>) -> Result<R, Error> {
+    fn call<R: WireResult>(&mut self, method: usize, args: &mut CallArgs<'_>) -> Result<R, Error> {
         let span = tracing::debug_span!(
             target: CALL_TARGET,
             "call",

@@ -11,9 +11,9 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::path::Path;
 use std::sync::Arc;
-use wasp::__private::{Backend, CallArgs, Lift, Returned, ScalarResult};
+use wasp::__private::{Abi, Backend, CallArgs, Wire, WireResult};
 use wasp::{Error, HostContract, NoHost};
-use wasp_abi::{MAX_WASM_PARAMS, Scalar, ValType};
+use wasp_abi::{MAX_WASM_PARAMS, ValType};
 
 /// A module loaded for calls by export name, for modules that follow docs/ABI.md without a
 /// contract descriptor. Argument and result types are checked against the export's wasm type
@@ -133,8 +133,9 @@ impl fmt::Debug for RawInstance {
 }
 
 impl RawInstance {
-    /// Calls export `name` with `args` (a tuple of scalars, `&str`, `String`, `&[u8]` or
-    /// `Vec<u8>`) and returns its result as `R` (`()`, a scalar, `String` or `Vec<u8>`).
+    /// Calls export `name` with `args` (a tuple of [`RawArg`]s: scalars, strings such as
+    /// `&str` or `String`, byte buffers such as `&[u8]` or `Vec<u8>`, serde values) and returns
+    /// its result as `R` (a [`RawResult`]: `()`, a scalar, `String`, `Vec<u8>`, ...).
     /// The export's type is checked on every call; [`RawInstance::func`] checks it once.
     ///
     /// # Errors
@@ -143,10 +144,8 @@ impl RawInstance {
     pub fn call<R: RawResult>(&mut self, name: &str, args: impl RawArgs) -> Result<R, Error> {
         let index = self.resolve(name, &Signature::of::<_, R>(&args))?;
         let mut call_args = CallArgs::new();
-        args.push_all(&mut call_args);
-        self.core
-            .call::<RawLift<R>>(index, &mut call_args)
-            .map(|r| r.0)
+        args.push_all(name, &mut call_args)?;
+        self.core.call::<R>(index, &mut call_args)
     }
 
     /// Resolves export `name` once, checking its wasm type against `P` and `R`, for calls
@@ -279,11 +278,8 @@ impl<P: RawArgs, R: RawResult> RawFunc<P, R> {
             });
         }
         let mut call_args = CallArgs::new();
-        args.push_all(&mut call_args);
-        instance
-            .core
-            .call::<RawLift<R>>(self.index, &mut call_args)
-            .map(|r| r.0)
+        args.push_all("(raw function)", &mut call_args)?;
+        instance.core.call::<R>(self.index, &mut call_args)
     }
 }
 
@@ -304,12 +300,12 @@ impl Signature {
         let mut signature = Signature {
             params: [ValType::I32; MAX_WASM_PARAMS],
             len: 0,
-            result: match (R::val_type(), R::BUFFER) {
+            result: match (<R::Abi as Abi>::RESULT, <R::Abi as Abi>::BUFFER) {
                 (None, _) => ResultKind::None,
                 (Some(_), false) => ResultKind::Value,
                 (Some(_), true) => ResultKind::Buffer,
             },
-            result_type: R::val_type(),
+            result_type: <R::Abi as Abi>::RESULT,
         };
         A::val_types(&mut |t| {
             if signature.len < MAX_WASM_PARAMS {
@@ -340,63 +336,35 @@ impl Signature {
     }
 }
 
-/// One argument of a raw call.
-pub trait RawArg {
-    /// The wasm values it travels as.
-    fn val_types(out: &mut dyn FnMut(ValType));
-    /// Appends it to a call.
-    fn push<'a>(&'a self, args: &mut CallArgs<'a>);
-}
+/// One argument of a raw call: any type a contract method can take, travelling the same way
+/// (scalars as wasm values, strings and byte buffers raw, the rest encoded). Implemented for
+/// exactly those types; it cannot be implemented elsewhere.
+pub trait RawArg: Wire {}
 
-macro_rules! scalar_raw_arg {
-    ($($t:ty),*) => {$(
-        impl RawArg for $t {
-            fn val_types(out: &mut dyn FnMut(ValType)) {
-                out(<$t as Scalar>::VAL_TYPE);
-            }
-            fn push<'a>(&'a self, args: &mut CallArgs<'a>) {
-                args.push_scalar(*self);
-            }
-        }
-    )*};
-}
-scalar_raw_arg!(
-    i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64, bool, char
-);
-
-macro_rules! bytes_raw_arg {
-    ($($t:ty),*) => {$(
-        impl RawArg for $t {
-            fn val_types(out: &mut dyn FnMut(ValType)) {
-                out(ValType::I32);
-                out(ValType::I32);
-            }
-            fn push<'a>(&'a self, args: &mut CallArgs<'a>) {
-                args.push_bytes(AsRef::<[u8]>::as_ref(self));
-            }
-        }
-    )*};
-}
-bytes_raw_arg!(&str, String, &[u8], Vec<u8>);
+impl<T: Wire + ?Sized> RawArg for T {}
 
 /// The arguments of a raw call: a tuple of [`RawArg`]s.
 pub trait RawArgs {
     /// The wasm values they travel as.
     fn val_types(out: &mut dyn FnMut(ValType));
-    /// Appends them to a call.
-    fn push_all<'a>(&'a self, args: &mut CallArgs<'a>);
+    /// Appends them to a call of `function`.
+    ///
+    /// # Errors
+    /// [`Error::Encode`] when a serde value cannot be encoded.
+    fn push_all<'a>(&'a self, function: &str, args: &mut CallArgs<'a>) -> Result<(), Error>;
 }
 
 macro_rules! tuple_raw_args {
     ($($name:ident),*) => {
         impl<$($name: RawArg),*> RawArgs for ($($name,)*) {
             fn val_types(_out: &mut dyn FnMut(ValType)) {
-                $($name::val_types(_out);)*
+                $(<$name::Abi as Abi>::PARAMS.iter().for_each(|&t| _out(t));)*
             }
             #[allow(non_snake_case)]
-            fn push_all<'a>(&'a self, _args: &mut CallArgs<'a>) {
+            fn push_all<'a>(&'a self, _function: &str, _args: &mut CallArgs<'a>) -> Result<(), Error> {
                 let ($($name,)*) = self;
-                $($name.push(_args);)*
+                $($name.lower(_function, _args)?;)*
+                Ok(())
             }
         }
     };
@@ -411,74 +379,8 @@ tuple_raw_args!(A, B, C, D, E, F);
 tuple_raw_args!(A, B, C, D, E, F, G);
 tuple_raw_args!(A, B, C, D, E, F, G, H);
 
-/// The result of a raw call.
-pub trait RawResult: Sized {
-    /// Whether it comes back as a packed pointer and length into the module's memory.
-    #[doc(hidden)]
-    const BUFFER: bool;
-    /// The wasm value it travels as, if any.
-    fn val_type() -> Option<ValType>;
-    /// Reads it from what the call returned.
-    ///
-    /// # Errors
-    /// A description of the invalid value.
-    fn lift(returned: Returned<'_>) -> Result<Self, String>;
-}
+/// The result of a raw call: any type a contract method can return, lifted the same way.
+/// Implemented for exactly those types; it cannot be implemented elsewhere.
+pub trait RawResult: WireResult {}
 
-/// Lifts a [`RawResult`] for the engine.
-struct RawLift<R>(R);
-
-impl<R: RawResult> Lift for RawLift<R> {
-    #[inline]
-    fn lift(returned: Returned<'_>) -> Result<Self, String> {
-        R::lift(returned).map(RawLift)
-    }
-}
-
-impl RawResult for () {
-    const BUFFER: bool = false;
-    fn val_type() -> Option<ValType> {
-        None
-    }
-    fn lift(returned: Returned<'_>) -> Result<(), String> {
-        <() as Lift>::lift(returned)
-    }
-}
-
-macro_rules! scalar_raw_result {
-    ($($t:ty),*) => {$(
-        impl RawResult for $t {
-            const BUFFER: bool = false;
-            fn val_type() -> Option<ValType> {
-                Some(<$t as Scalar>::VAL_TYPE)
-            }
-            #[inline]
-            fn lift(returned: Returned<'_>) -> Result<Self, String> {
-                ScalarResult::<$t>::lift(returned).map(|r| r.0)
-            }
-        }
-    )*};
-}
-scalar_raw_result!(
-    i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64, bool, char
-);
-
-impl RawResult for String {
-    const BUFFER: bool = true;
-    fn val_type() -> Option<ValType> {
-        Some(ValType::I64)
-    }
-    fn lift(returned: Returned<'_>) -> Result<Self, String> {
-        <String as Lift>::lift(returned)
-    }
-}
-
-impl RawResult for Vec<u8> {
-    const BUFFER: bool = true;
-    fn val_type() -> Option<ValType> {
-        Some(ValType::I64)
-    }
-    fn lift(returned: Returned<'_>) -> Result<Self, String> {
-        <Vec<u8> as Lift>::lift(returned)
-    }
-}
+impl<T: WireResult> RawResult for T {}

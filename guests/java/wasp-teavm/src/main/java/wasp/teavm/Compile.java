@@ -2,6 +2,7 @@ package wasp.teavm;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -127,6 +128,12 @@ public final class Compile {
             return false;
         }
         move(built, output);
+        // Empty now, unless TeaVM wrote more than the module; then it stays for a look.
+        try {
+            Files.deleteIfExists(work.toPath());
+        } catch (DirectoryNotEmptyException e) {
+            System.err.println("wasp.teavm.Compile: TeaVM also wrote files into " + work);
+        }
         return true;
     }
 

@@ -9,27 +9,38 @@ use crate::runtime::{Backend, HostDispatch};
 /// A plugin contract: implemented by `#[wasp::plugin]` for `dyn Trait`, so that a host
 /// writes `engine.load::<dyn Greeter>(path)`.
 pub trait Contract: 'static {
-    /// The generated typed handle whose methods mirror the trait's.
-    type Handle: Handle;
     /// The host functions plugins of this contract may call: `dyn HostTrait`, or [`NoHost`].
     type Host: ?Sized + HostInterface;
     /// The contract's name: the trait's name.
     const NAME: &'static str;
     /// The contract's version: the highest `#[wasp(since = N)]` of its methods, at least 1.
     const VERSION: u32;
+    /// The methods' Rust names, in declaration order (the descriptor's method names are the
+    /// names on the wire, which `#[wasp(rename)]` may change).
+    const METHODS: &'static [&'static str];
     /// The whole contract descriptor (see `docs/ABI.md`): methods, host functions and the
     /// shape of every type they reach. Computed on each call; hosts call it once per load.
     fn descriptor() -> crate::descriptor::Contract;
 }
 
-/// A generated typed handle. Engines build one around their per-instance backend.
-pub trait Handle: Send + Sized + 'static {
-    #[doc(hidden)]
-    fn from_backend(backend: Box<dyn Backend>) -> Self;
-    #[doc(hidden)]
-    fn backend(&mut self) -> &mut dyn Backend;
-    #[doc(hidden)]
-    fn backend_ref(&self) -> &dyn Backend;
+/// The typed handle of contract `Self` over an engine's per-instance backend `B`:
+/// implemented by `#[wasp::plugin]` for every `B`, so that an engine names
+/// `<dyn Greeter as HandleFor<MyBackend>>::Handle` and calls through it without a virtual
+/// call or a downcast. (A trait generic over `B` rather than a generic associated type,
+/// which plugins' Rust 1.63 does not have.)
+pub trait HandleFor<B: Backend>: Contract {
+    /// The generated handle: its methods mirror the trait's.
+    type Handle: Handle<B>;
+}
+
+/// A generated typed handle around an engine's backend `B`.
+pub trait Handle<B>: Send + Sized + 'static {
+    /// The handle over `backend`.
+    fn from_backend(backend: B) -> Self;
+    /// The backend, shared.
+    fn backend(&self) -> &B;
+    /// The backend.
+    fn backend_mut(&mut self) -> &mut B;
 }
 
 /// A set of host functions: implemented by `#[wasp::host]` for `dyn HostTrait`.

@@ -122,8 +122,42 @@ pub enum Error {
         /// The error that poisoned the instance.
         cause: String,
     },
+    /// The engine could not create an instance, before any plugin code ran: for example
+    /// the module asks for more tables or memories than the engine allows. Nothing is
+    /// poisoned; the plugin stays loaded.
+    Instantiation {
+        /// The engine's explanation.
+        message: String,
+    },
+    /// The pooling allocator (`wasp_host::EngineBuilder::pooling`) has no free slot: as
+    /// many instances as it was sized for are alive. Drop one (or size the pool larger) and
+    /// try again.
+    ///
+    InstanceLimit {
+        /// The number of live instances the engine allows.
+        limit: u32,
+        /// What ran out, as the engine says it.
+        message: String,
+    },
+    /// A value is too large to cross the boundary: the arguments of one call, or a host
+    /// function's result, beyond the 4 GiB a wasm32 plugin can address, or a contract
+    /// descriptor beyond its cap.
+    TooLarge {
+        /// The method, host function or section involved.
+        function: String,
+        /// The size, in bytes.
+        size: u64,
+        /// The most allowed, in bytes.
+        limit: u64,
+    },
+    /// Wasp itself (or an engine implementing its traits) broke one of its own invariants:
+    /// a bug, not a plugin's fault. Please report it with the message.
+    Internal {
+        /// What was inconsistent.
+        detail: String,
+    },
     /// The engine refused the module: it is not valid WebAssembly, or it could not be
-    /// compiled, linked or instantiated.
+    /// compiled or linked.
     Wasm {
         /// The engine's explanation.
         message: String,
@@ -249,6 +283,29 @@ impl fmt::Display for Error {
                 f,
                 "instance is poisoned by an earlier failure ({}); create a new instance",
                 cause
+            ),
+            Error::Instantiation { message } => {
+                write!(f, "the engine could not create an instance: {}", message)
+            }
+            Error::InstanceLimit { limit, message } => write!(
+                f,
+                "no free instance slot: the engine allows {} live instances ({}); drop an \
+                 instance or build the engine with a larger pool",
+                limit, message
+            ),
+            Error::TooLarge {
+                function,
+                size,
+                limit,
+            } => write!(
+                f,
+                "`{}`: {} bytes is too large to cross the boundary (at most {})",
+                function, size, limit
+            ),
+            Error::Internal { detail } => write!(
+                f,
+                "internal error in wasp (a bug, please report it): {}",
+                detail
             ),
             Error::Wasm { message } => f.write_str(message),
             Error::Io { path, source } => write!(f, "{}: {}", path.display(), source),

@@ -35,7 +35,8 @@
 //! }
 //! # fn main() {}
 //! ```
-//! The plugin crate (a `cdylib` built for `wasm32-wasip1`):
+//! The plugin crate (a `cdylib` built for `wasm32-wasip1`; not a doctest, because the
+//! `export_greeter!` macro belongs to the contract crate, which a doctest cannot be):
 //! ```ignore
 //! use greeter_contract::Greeter;
 //!
@@ -61,14 +62,17 @@
 //!
 //! # Supported types
 //! Parameters and results may be any integer type, `f32`, `f64`, `bool`, `char` (one wasm
-//! value each, no copy), `String` and `Vec<u8>` (raw bytes), `&str` and `&[u8]` parameters,
-//! and anything that is serde `Serialize + Deserialize`, including `Option`, `Result`,
-//! `Vec<T>`, tuples, structs and enums (encoded with postcard). Scalars and byte types are
-//! recognised by name: a type alias of `String` travels as a serde value.
+//! value each, no copy), strings (`String`, `Box<str>`, `Cow<str>`, and `&str` parameters) and
+//! byte buffers (`Vec<u8>`, `Box<[u8]>`, `Cow<[u8]>`, and `&[u8]` parameters) as raw bytes,
+//! `()`, and [`Encoded`] types, which travel with postcard: `Option`, `Result`, `Vec<T>`,
+//! maps, sets, tuples, arrays, `i128`, `Duration`, and structs and enums of your own. Each
+//! type's trait impls decide how it travels, whatever it is called: an alias of `String` is a
+//! string. A borrowed parameter lives only for the call and so cannot name a lifetime.
 //!
-//! Structs and enums of your own also derive [`Schema`] (`#[derive(Serialize, Deserialize,
-//! wasp::Schema)]`): the contract descriptor then lists their fields and variants, and a host
-//! refuses a plugin built against a different definition instead of misreading its bytes.
+//! Structs and enums of your own derive [`Schema`] (`#[derive(Serialize, Deserialize,
+//! wasp::Schema)]`), which also makes them [`Encoded`]: the contract descriptor then lists
+//! their fields and variants, and a host refuses a plugin built against a different definition
+//! instead of misreading its bytes.
 //!
 //! # Evolving a contract
 //! Mark a method added after plugins shipped with `#[wasp(since = 2)]` (the contract version
@@ -84,20 +88,26 @@ mod log;
 #[doc(hidden)]
 pub mod runtime;
 mod schema;
+mod wire;
 
 pub use crate::log::log_enabled;
-pub use contract::{Contract, Handle, HostContract, HostInterface, NoHost};
+pub use contract::{Contract, Handle, HandleFor, HostContract, HostInterface, NoHost};
 pub use error::{Error, HostError, HostResult, Location};
 pub use schema::Schema;
 pub use wasp_abi::descriptor;
 pub use wasp_abi::Level;
 pub use wasp_macros::{host, plugin, Schema};
+pub use wire::Encoded;
 
 /// Items generated code refers to. Not a stable API.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::runtime::*;
     pub use crate::schema::{named_fields, variant};
+    pub use crate::wire::{
+        Abi, AbiOf, Buffer, GuestParam, HostArg, HostArgs, Ret, Returned, ShapeOf, Wire,
+        WireResult, P1, P2,
+    };
     pub use serde;
     pub use wasp_abi::{self, Scalar};
     pub use wasp_guest as guest;

@@ -1,44 +1,33 @@
-//! The host half of the call path that generated code uses: argument lowering, result
-//! lifting, and the two object-safe traits an engine implements. Nothing here names an
+//! The host half of the call path that generated code uses: the arguments of a call, and the
+//! two object-safe traits an engine implements. How each type is lowered and lifted is in
+//! [`crate::wire`]. Nothing here names an
 //! engine, so a contract crate never depends on wasmtime.
 //!
 //! Generated code reaches these items through `::wasp::__private`; they are public so that
 //! engines can implement [`Backend`], but they are not a stable user API.
 
 pub use crate::descriptor::{ScalarType, WireType};
+use crate::wire::WireResult;
 use crate::{Error, HostError};
-use serde::{de::DeserializeOwned, Serialize};
+use serde::Serialize;
 use std::any::Any;
 use std::mem::MaybeUninit;
-use wasp_abi::{codec, pack, unpack, Scalar, MAX_PARAMS, MAX_WASM_PARAMS};
+use wasp_abi::{codec, Scalar, MAX_PARAMS, MAX_WASM_PARAMS};
 
 /// One live plugin instance as the generated handle sees it. Implemented by engines.
-pub trait Backend: Send + Any {
-    /// Calls the contract's method number `method` (declaration order) with `args`, after
-    /// copying the argument buffers into the plugin. Returns the raw result bits (0 when the
-    /// method returns nothing).
+///
+/// A method call is one call into the engine: the handle lowers the arguments into
+/// [`CallArgs`], the engine copies the buffers into the plugin, runs the export under the
+/// instance's limits, reads the result (bounds-checking a buffer result against the
+/// plugin's memory) and lifts it with [`WireResult::lift`]. Every failure, including a result
+/// that does not lift, comes back as an [`Error`] naming the method, and the engine poisons
+/// the instance where continuing would be unsafe.
+pub trait Backend: Send + 'static {
+    /// Calls the contract's method number `method` (declaration order) with `args`.
     ///
     /// # Errors
-    /// Any failure of the call; the engine poisons the instance where that is unsafe to
-    /// continue from.
-    fn call(&mut self, method: usize, args: &mut CallArgs<'_>) -> Result<u64, Error>;
-
-    /// The plugin's memory at `ptr..ptr + len`, bounds-checked.
-    ///
-    /// # Errors
-    /// [`Error::OutOfBounds`] when the range is outside the plugin's memory; the engine
-    /// poisons the instance, since the plugin lied.
-    fn read(&mut self, method: usize, ptr: u32, len: u32) -> Result<&[u8], Error>;
-
-    /// Records that a result of `method` could not be decoded, poisoning the instance, and
-    /// returns the error to give the caller.
-    fn decode_failed(&mut self, method: usize, detail: String) -> Error;
-
-    /// The engine's own type, for engine-specific operations on a handle.
-    fn as_any(&mut self) -> &mut dyn Any;
-
-    /// The engine's own type, shared.
-    fn as_any_ref(&self) -> &dyn Any;
+    /// Any failure of the call; see [`Error`].
+    fn call<R: WireResult>(&mut self, method: usize, args: &mut CallArgs<'_>) -> Result<R, Error>;
 }
 
 /// Dispatches the plugin's calls to host functions into the host's implementation.
@@ -53,6 +42,9 @@ pub trait HostDispatch: Send {
 
     /// The host value itself, so that an engine can hand it back to its owner.
     fn host(&mut self) -> &mut dyn Any;
+
+    /// The host value itself, shared.
+    fn host_ref(&self) -> &dyn Any;
 }
 
 /// What a host function gives back to the plugin.
@@ -70,14 +62,21 @@ pub(crate) struct NoDispatch(pub(crate) ());
 
 impl HostDispatch for NoDispatch {
     fn call(&mut self, function: usize, _: &[u8], _: &[u64]) -> Result<HostReturn, Error> {
-        Err(Error::Decode {
-            function: format!("host function #{}", function),
-            detail: "this contract has no host functions".to_string(),
+        // The engine links no host function for a contract without any, so a plugin
+        // cannot get here; answer as a failed host function if an engine ever does.
+        Err(Error::HostFunction {
+            function: format!("#{}", function),
+            message: "this contract has no host functions".to_string(),
+            source: None,
         })
     }
 
     fn host(&mut self) -> &mut dyn Any {
         &mut self.0
+    }
+
+    fn host_ref(&self) -> &dyn Any {
+        &self.0
     }
 }
 
@@ -224,69 +223,6 @@ impl<'a> CallArgs<'a> {
     }
 }
 
-/// A scalar result.
-///
-/// # Errors
-/// [`Error::Decode`] when the bits are not a valid `T`.
-#[inline]
-pub fn lift_scalar<T: Scalar>(
-    backend: &mut dyn Backend,
-    method: usize,
-    bits: u64,
-) -> Result<T, Error> {
-    match T::from_bits(bits) {
-        Some(v) => Ok(v),
-        None => Err(backend.decode_failed(
-            method,
-            format!("{:#x} is not a valid {}", bits, std::any::type_name::<T>()),
-        )),
-    }
-}
-
-/// A byte-buffer result.
-///
-/// # Errors
-/// [`Error::OutOfBounds`] when the plugin's pointer and length lie.
-#[inline]
-pub fn lift_bytes(backend: &mut dyn Backend, method: usize, packed: u64) -> Result<Vec<u8>, Error> {
-    let (ptr, len) = unpack(packed);
-    Ok(backend.read(method, ptr, len)?.to_vec())
-}
-
-/// A string result.
-///
-/// # Errors
-/// As [`lift_bytes`], and [`Error::Decode`] when the bytes are not UTF-8.
-#[inline]
-pub fn lift_string(backend: &mut dyn Backend, method: usize, packed: u64) -> Result<String, Error> {
-    let (ptr, len) = unpack(packed);
-    let checked = std::str::from_utf8(backend.read(method, ptr, len)?).map(str::to_owned);
-    match checked {
-        Ok(s) => Ok(s),
-        Err(e) => Err(backend.decode_failed(method, format!("the string is not UTF-8: {}", e))),
-    }
-}
-
-/// A structured result.
-///
-/// # Errors
-/// As [`lift_bytes`], and [`Error::Decode`] when the bytes do not decode as `T`.
-pub fn lift_serde<T: DeserializeOwned>(
-    backend: &mut dyn Backend,
-    method: usize,
-    packed: u64,
-) -> Result<T, Error> {
-    let (ptr, len) = unpack(packed);
-    let decoded = codec::decode::<T>(backend.read(method, ptr, len)?);
-    match decoded {
-        Ok(v) => Ok(v),
-        Err(e) => Err(backend.decode_failed(
-            method,
-            format!("not a valid {}: {}", std::any::type_name::<T>(), e),
-        )),
-    }
-}
-
 // ---- host functions: the plugin's arguments, read out of its memory ----
 
 /// The plugin's memory at `(ptr, len)`, bounds-checked.
@@ -313,67 +249,6 @@ pub fn guest_slice<'m>(
     }
 }
 
-/// A scalar argument of a host function.
-///
-/// # Errors
-/// [`Error::Decode`] when the bits are not a valid `T`.
-#[inline]
-pub fn host_arg_scalar<T: Scalar>(function: &str, bits: u64) -> Result<T, Error> {
-    T::from_bits(bits).ok_or_else(|| Error::Decode {
-        function: function.to_string(),
-        detail: format!("{:#x} is not a valid {}", bits, std::any::type_name::<T>()),
-    })
-}
-
-/// A borrowed string argument of a host function.
-///
-/// # Errors
-/// Out-of-bounds or non-UTF-8 bytes.
-#[inline]
-pub fn host_arg_str<'m>(
-    memory: &'m [u8],
-    function: &str,
-    ptr: u64,
-    len: u64,
-) -> Result<&'m str, Error> {
-    std::str::from_utf8(guest_slice(memory, function, ptr, len)?).map_err(|e| Error::Decode {
-        function: function.to_string(),
-        detail: format!("the string is not UTF-8: {}", e),
-    })
-}
-
-/// A structured argument of a host function.
-///
-/// # Errors
-/// Out-of-bounds bytes, or bytes that do not decode as `T`.
-pub fn host_arg_serde<T: DeserializeOwned>(
-    memory: &[u8],
-    function: &str,
-    ptr: u64,
-    len: u64,
-) -> Result<T, Error> {
-    codec::decode(guest_slice(memory, function, ptr, len)?).map_err(|e| Error::Decode {
-        function: function.to_string(),
-        detail: format!("not a valid {}: {}", std::any::type_name::<T>(), e),
-    })
-}
-
-/// A host function's structured result, encoded for the plugin.
-///
-/// # Errors
-/// [`Error::Encode`] when the value cannot be encoded.
-pub fn host_return_serde<T: Serialize + ?Sized>(
-    function: &str,
-    value: &T,
-) -> Result<HostReturn, Error> {
-    codec::encode(value)
-        .map(HostReturn::Bytes)
-        .map_err(|e| Error::Encode {
-            function: function.to_string(),
-            detail: e.to_string(),
-        })
-}
-
 /// A fallible host function's outcome, with the function's name attached to a failure.
 ///
 /// # Errors
@@ -381,17 +256,6 @@ pub fn host_return_serde<T: Serialize + ?Sized>(
 #[inline]
 pub fn host_result<T>(function: &str, result: Result<T, HostError>) -> Result<T, Error> {
     result.map_err(|e| e.into_error(function))
-}
-
-/// Packs a pointer and length (re-exported for engines).
-#[inline]
-pub fn pack_ptr_len(ptr: u32, len: u32) -> u64 {
-    pack(ptr, len)
-}
-
-/// A parameter or result that travels through the codec, described for the descriptor.
-pub fn serde_wire<T: crate::Schema + ?Sized>(types: &mut crate::descriptor::Types) -> WireType {
-    WireType::Serde(T::describe(types))
 }
 
 /// One method or host function of a descriptor.

@@ -16,7 +16,8 @@ use std::sync::Arc;
 /// It is implemented for the scalars, `String`, `Option`, `Result`, `Vec` and the other
 /// collections, maps, tuples, arrays and smart pointers. A type with a hand-written serde
 /// impl implements it by hand, describing what that impl writes (a type from another crate
-/// needs a newtype of your own first):
+/// needs a newtype of your own first), and, to be a parameter or result itself rather than
+/// only a field, also [`Encoded`](crate::Encoded), which the derive implements for you:
 ///
 /// ```
 /// use wasp::descriptor::{Fields, Shape, Type, Types};
@@ -65,7 +66,7 @@ pub fn variant(name: &str, fields: Fields) -> Variant {
 }
 
 macro_rules! scalar_schemas {
-    ($($ty:ty => $scalar:ident,)*) => {$(
+    ($($ty:ident => $scalar:ident,)*) => {$(
         impl Schema for $ty {
             fn describe(_: &mut Types) -> Type {
                 Type::Scalar(crate::descriptor::ScalarType::$scalar)
@@ -74,11 +75,7 @@ macro_rules! scalar_schemas {
     )*};
 }
 
-scalar_schemas! {
-    i8 => I8, i16 => I16, i32 => I32, i64 => I64, isize => Isize,
-    u8 => U8, u16 => U16, u32 => U32, u64 => U64, usize => Usize,
-    f32 => F32, f64 => F64, bool => Bool, char => Char,
-}
+wasp_abi::for_each_scalar!(scalar_schemas);
 
 impl Schema for i128 {
     fn describe(_: &mut Types) -> Type {

@@ -110,8 +110,7 @@ fn a_new_instance_works_after_another_was_poisoned() {
 fn a_plugin_built_against_another_contract_is_refused_at_load() {
     let error = engine()
         .load::<dyn Greeter>(repo_path("tests/wasm/types.wasm"))
-        .err()
-        .expect("must be refused");
+        .expect_err("must be refused");
     match error {
         wasp::Error::ContractMismatch {
             contract,
@@ -131,8 +130,7 @@ fn a_plugin_built_against_another_contract_is_refused_at_load() {
 fn a_plugin_built_against_a_changed_contract_lists_every_difference() {
     let error = engine()
         .load::<dyn Greeter>(repo_path("tests/wasm/changed-greeter.wasm"))
-        .err()
-        .expect("must be refused");
+        .expect_err("must be refused");
     match error {
         wasp::Error::ContractMismatch { differences, .. } => assert_eq!(
             differences,
@@ -166,7 +164,7 @@ fn a_plugin_describes_the_shape_of_every_type_it_reaches() {
     let plugin = engine()
         .load::<dyn types_contract::Types>(repo_path("tests/wasm/types.wasm"))
         .unwrap();
-    let declared = plugin.descriptor().expect("a descriptor");
+    let declared = plugin.descriptor();
     // The plugin rendered its descriptor inside wasm; the host computed its own natively.
     assert_eq!(
         declared,

@@ -30,7 +30,7 @@ fn the_plugin_reads_one_mount_writes_the_other_and_logs() {
             Ok(vec!["a.report".to_string(), "b.report".to_string()])
         );
         assert_eq!(
-            Instance::stdout(&files),
+            common::stdout(&files).contents(),
             b"processed 2 files into 2 reports\n"
         );
         Instance::id(&files)

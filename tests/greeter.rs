@@ -1,5 +1,5 @@
 //! The Greeter contract in every guest language: one suite, the same inputs, the same
-//! outputs and the same errors for the Rust, C, Go and AssemblyScript plugins.
+//! outputs and the same errors for the Rust, C, Go, AssemblyScript, Zig and Java plugins.
 
 mod common;
 
@@ -16,6 +16,8 @@ const PLUGINS: &[(&str, &str)] = &[
         "assemblyscript",
         "examples/greeter/plugins/greeter-assemblyscript.wasm",
     ),
+    ("zig", "examples/greeter/plugins/greeter-zig.wasm"),
+    ("java", "examples/greeter/plugins/greeter-java.wasm"),
 ];
 
 struct Host;
@@ -26,7 +28,7 @@ impl GreeterHost for Host {
     }
 }
 
-fn greeter_in(engine: &Engine, path: &str) -> Instance<dyn Greeter> {
+fn greeter_in(engine: &Engine, path: &str) -> Instance<dyn Greeter, Host> {
     engine
         .load::<dyn Greeter>(repo_path(path))
         .unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -36,7 +38,7 @@ fn greeter_in(engine: &Engine, path: &str) -> Instance<dyn Greeter> {
 
 /// Runs `check` on a fresh instance of every language's plugin, naming the language on
 /// failure.
-fn for_each_language(check: impl Fn(&str, &mut Instance<dyn Greeter>)) {
+fn for_each_language(check: impl Fn(&str, &mut Instance<dyn Greeter, Host>)) {
     let engine = engine();
     for (language, path) in PLUGINS {
         let mut greeter = greeter_in(&engine, path);
@@ -166,7 +168,7 @@ fn every_plugin_carries_the_same_contract() {
     let engine = engine();
     for (language, path) in PLUGINS {
         let plugin = engine.load::<dyn Greeter>(repo_path(path)).unwrap();
-        let descriptor = plugin.descriptor().unwrap();
+        let descriptor = plugin.descriptor();
         assert_eq!(descriptor.name, "Greeter", "{language}");
         let methods: Vec<&str> = descriptor.methods.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(
@@ -181,7 +183,7 @@ fn every_plugin_carries_the_same_contract() {
 fn raw_calls_by_export_name() {
     let plugin = engine().load_raw(repo_path("examples/greeter/plugins/greeter-rust.wasm"));
     // The greeter imports its host function, which a raw load does not provide.
-    match plugin.err().expect("must be refused") {
+    match plugin.expect_err("must be refused") {
         wasp::Error::ContractMismatch { differences, .. } => assert_eq!(
             differences,
             vec!["the plugin imports `GreeterHost.call_me`, which the host does not provide"]

@@ -110,7 +110,7 @@ fn load_error(wat: &str) -> wasp::Error {
     }
 }
 
-fn instance(b: &Bodies) -> wasp_host::Instance<dyn Greeter> {
+fn instance(b: &Bodies) -> wasp_host::Instance<dyn Greeter, Host> {
     engine()
         .load_bytes::<dyn Greeter>(greeter_wat(b).as_bytes())
         .expect("load")
@@ -401,13 +401,15 @@ fn a_wasp_contract_export_that_lies_is_refused_at_load() {
             ..Bodies::default()
         });
         let error = load_error(&wat);
-        assert!(
-            matches!(
-                error,
-                wasp::Error::OutOfBounds { .. } | wasp::Error::Trap { .. }
-            ),
-            "{packed}: {error:?}"
-        );
+        // A length beyond the descriptor cap is refused before the range is even read.
+        let refused = match &error {
+            wasp::Error::ContractMismatch { differences, .. } => {
+                differences.iter().any(|d| d.contains("at most"))
+            }
+            wasp::Error::Trap { .. } => true,
+            _ => false,
+        };
+        assert!(refused, "{packed}: {error:?}");
     }
 }
 
@@ -456,5 +458,92 @@ fn a_descriptor_nesting_types_without_end_cannot_exhaust_the_host_stack() {
             );
         }
         other => panic!("{other:?}"),
+    }
+}
+
+/// A host whose dispatcher answers `call_me` with whatever `answer` makes, as a hand-written
+/// (or buggy) `HostDispatch` could: the engine must check the answer against the import's
+/// wasm type before handing it to the plugin.
+struct LyingHost {
+    answer: fn() -> wasp::__private::HostReturn,
+}
+
+struct LyingDispatch(LyingHost);
+
+impl wasp::__private::HostDispatch for LyingDispatch {
+    fn call(
+        &mut self,
+        _function: usize,
+        _memory: &[u8],
+        _args: &[u64],
+    ) -> Result<wasp::__private::HostReturn, wasp::Error> {
+        Ok((self.0.answer)())
+    }
+
+    fn host(&mut self) -> &mut dyn std::any::Any {
+        &mut self.0
+    }
+
+    fn host_ref(&self) -> &dyn std::any::Any {
+        &self.0
+    }
+}
+
+impl wasp::HostContract<LyingHost> for dyn GreeterHost {
+    fn into_dispatch(host: LyingHost) -> Box<dyn wasp::__private::HostDispatch> {
+        Box::new(LyingDispatch(host))
+    }
+}
+
+#[test]
+fn a_host_dispatch_answering_the_wrong_kind_is_an_internal_error_not_a_bad_value() {
+    use wasp::__private::HostReturn;
+    let answers: [fn() -> HostReturn; 2] = [|| HostReturn::Value(5), || HostReturn::Unit];
+    for answer in answers {
+        let mut g = engine()
+            .load::<dyn Greeter>(common::repo_path("examples/greeter/plugins/greeter-c.wasm"))
+            .unwrap()
+            .instantiate(LyingHost { answer })
+            .unwrap();
+        match g.callback().unwrap_err() {
+            wasp::Error::Internal { detail } => {
+                assert!(detail.contains("call_me"), "{detail}")
+            }
+            other => panic!("expected an internal error, got {other:?}"),
+        }
+        assert!(wasp_host::Instance::is_poisoned(&g));
+    }
+}
+
+#[test]
+fn a_descriptor_section_beyond_its_cap_is_refused_before_it_is_parsed() {
+    // A valid descriptor followed by blank lines, which the parser tolerates: only the size
+    // is wrong. Two sections of the same name count together.
+    let mut module = wat::parse_str(greeter_wat(&Bodies::default())).unwrap();
+    let padding = vec![b'\n'; wasp_abi::MAX_DESCRIPTOR_LEN as usize];
+    let name = b"wasp-contract";
+    let mut section = vec![name.len() as u8];
+    section.extend_from_slice(name);
+    section.extend_from_slice(&padding);
+    module.push(0);
+    let mut size = section.len() as u32;
+    loop {
+        let byte = (size & 0x7f) as u8;
+        size >>= 7;
+        module.push(if size == 0 { byte } else { byte | 0x80 });
+        if size == 0 {
+            break;
+        }
+    }
+    module.extend_from_slice(&section);
+    match engine().load_bytes::<dyn Greeter>(&module).unwrap_err() {
+        wasp::Error::ContractMismatch { differences, .. } => {
+            assert_eq!(differences.len(), 1, "{differences:?}");
+            assert!(
+                differences[0].contains("a descriptor may have at most"),
+                "{differences:?}"
+            );
+        }
+        other => panic!("expected the descriptor to be refused, got {other:?}"),
     }
 }

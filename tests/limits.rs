@@ -7,7 +7,7 @@ use common::{TestHost, repo_path};
 use std::time::{Duration, Instant};
 use wasp_host::{Engine, Instance};
 
-fn types_with(engine: &Engine) -> Instance<dyn types_contract::Types> {
+fn types_with(engine: &Engine) -> Instance<dyn types_contract::Types, TestHost> {
     engine
         .load::<dyn types_contract::Types>(repo_path("tests/wasm/types.wasm"))
         .unwrap()
@@ -93,4 +93,70 @@ fn timeouts_can_be_switched_off() {
     let engine = Engine::builder().call_timeout(None).build().unwrap();
     let mut t = types_with(&engine);
     assert_eq!(t.spin(10).unwrap(), t.spin(10).unwrap());
+}
+
+#[test]
+fn timeouts_keep_working_after_the_engine_value_is_dropped() {
+    // The usual pattern: the engine is a temporary, the plugin and its instances live on.
+    let plugin = Engine::builder()
+        .call_timeout(Some(Duration::from_millis(100)))
+        .build()
+        .unwrap()
+        .load::<dyn types_contract::Types>(repo_path("tests/wasm/types.wasm"))
+        .unwrap();
+    let mut t = plugin.instantiate(TestHost::default()).unwrap();
+    drop(plugin);
+    // On a thread, so that a call that is never interrupted fails the test instead of
+    // hanging it.
+    let (done, outcome) = std::sync::mpsc::channel();
+    std::thread::spawn(move || done.send(t.spin(u64::MAX)));
+    match outcome.recv_timeout(Duration::from_secs(10)) {
+        Ok(Err(wasp::Error::Timeout { limit, .. })) => {
+            assert_eq!(limit, Duration::from_millis(100))
+        }
+        Ok(other) => panic!("expected a timeout, got {other:?}"),
+        Err(_) => panic!("the call was not interrupted: the clock stopped with the engine"),
+    }
+}
+
+#[test]
+fn very_large_call_timeouts_neither_overflow_nor_expire_early() {
+    for timeout in [
+        Duration::MAX,
+        Duration::from_secs(u64::MAX / 2),
+        Duration::from_secs(100 * 365 * 24 * 3600),
+    ] {
+        let engine = Engine::builder()
+            .call_timeout(Some(timeout))
+            .build()
+            .unwrap();
+        let mut t = types_with(&engine);
+        // A call that takes a few milliseconds must not be taken for one past its deadline.
+        assert_eq!(t.spin(1_000_000).unwrap(), t.spin(1_000_000).unwrap());
+        assert_eq!(t.echo_u8(7).unwrap(), 7);
+    }
+}
+
+#[test]
+fn a_full_pooling_allocator_is_an_instance_limit_and_frees_up_on_drop() {
+    let engine = Engine::builder()
+        .pooling(2)
+        .max_memory(64 << 20)
+        .build()
+        .unwrap();
+    let plugin = engine
+        .load::<dyn types_contract::Types>(repo_path("tests/wasm/types.wasm"))
+        .unwrap();
+    let first = plugin.instantiate(TestHost::default()).unwrap();
+    let _second = plugin.instantiate(TestHost::default()).unwrap();
+    match plugin.instantiate(TestHost::default()).unwrap_err() {
+        wasp::Error::InstanceLimit { limit, message } => {
+            assert_eq!(limit, 2);
+            assert!(message.contains("limit"), "{message}");
+        }
+        other => panic!("expected an instance limit, got {other:?}"),
+    }
+    drop(first);
+    let mut third = plugin.instantiate(TestHost::default()).unwrap();
+    assert_eq!(third.echo_u8(3).unwrap(), 3);
 }

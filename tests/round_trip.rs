@@ -185,3 +185,83 @@ fn unit_methods() {
     let mut t = types_instance();
     t.nothing().unwrap();
 }
+
+// `Box<str>`, `Box<[u8]>` and `Cow` were added with `Wire` impls only: they must travel as the
+// raw kinds (`String`, `Vec<u8>` in the descriptor, no codec) and come back unchanged.
+#[test]
+fn boxed_and_borrowed_strings_and_bytes_travel_raw() {
+    use std::borrow::Cow;
+    use wasp::descriptor::WireType;
+
+    let descriptor = <dyn types_contract::Types as wasp::Contract>::descriptor();
+    let method = |name: &str| {
+        descriptor
+            .methods
+            .iter()
+            .find(|m| m.name == name)
+            .unwrap_or_else(|| panic!("no method {name}"))
+    };
+    for (name, wire) in [
+        ("echo_box_str", WireType::String),
+        ("echo_cow_str", WireType::String),
+        ("echo_box_bytes", WireType::Bytes),
+        ("echo_cow_bytes", WireType::Bytes),
+    ] {
+        assert_eq!(method(name).params, std::slice::from_ref(&wire), "{name}");
+        assert_eq!(method(name).result, Some(wire), "{name}");
+    }
+    assert_eq!(
+        method("join_kinds").params,
+        [
+            WireType::String,
+            WireType::String,
+            WireType::Bytes,
+            WireType::Bytes,
+            WireType::String
+        ]
+    );
+
+    let mut t = types_instance();
+    for s in [
+        "",
+        "a",
+        "naïve café",
+        "日本語テキスト",
+        "🦀🦀🦀",
+        "\0inner\0nul",
+    ] {
+        assert_eq!(&*t.echo_box_str(Box::from(s)).unwrap(), s);
+        assert_eq!(t.echo_cow_str(Cow::Borrowed(s)).unwrap(), s);
+        assert_eq!(t.echo_cow_str(Cow::Owned(s.to_string())).unwrap(), s);
+        // Borrowed from the plugin's argument block, not copied.
+        assert!(t.cow_is_borrowed(Cow::Borrowed(s)).unwrap());
+    }
+    for b in [&b""[..], &[0], &[0, 255, 7], "🦀".as_bytes()] {
+        assert_eq!(&*t.echo_box_bytes(Box::from(b)).unwrap(), b);
+        assert_eq!(t.echo_cow_bytes(Cow::Borrowed(b)).unwrap(), b);
+    }
+    let big: Box<[u8]> = (0..1 << 20).map(|i: u32| (i % 251) as u8).collect();
+    assert!(t.echo_box_bytes(big.clone()).unwrap() == big);
+    assert_eq!(
+        t.join_kinds(
+            Box::from("ß"),
+            Cow::Borrowed("ü"),
+            Box::from(&b"b"[..]),
+            Cow::Owned(b"".to_vec()),
+            "✓"
+        )
+        .unwrap(),
+        "ß|ü|b||✓"
+    );
+    assert_eq!(
+        t.join_kinds(
+            Box::from(""),
+            Cow::Borrowed(""),
+            Box::from(&b""[..]),
+            Cow::Borrowed(&b""[..]),
+            ""
+        )
+        .unwrap(),
+        "||||"
+    );
+}

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
-use wasp_host::{Access, Instance, InstanceConfig, Output};
+use wasp_host::{Access, Instance, InstanceConfig, Output, Stream};
 
 const INPUTS: &[(&str, &str)] = &[
     (
@@ -79,7 +79,9 @@ fn run(plugin_path: &Path) -> Result<(), Box<dyn Error>> {
     println!("\n--- the plugin's standard output (captured)");
     print!(
         "{}",
-        String::from_utf8_lossy(&Instance::take_stdout(&mut files))
+        String::from_utf8_lossy(
+            &Instance::captured(&files, Stream::Stdout).map_or_else(Vec::new, |c| c.take())
+        )
     );
     println!("\n--- the plugin's log lines (tracing events)");
     for line in log.lines() {

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 use types_contract::{Record, Shape, TypesHost};
 use wasp::{HostError, HostResult};
@@ -45,9 +46,18 @@ impl TypesHost for TestHost {
     fn bytes_back(&mut self, len: u32) -> Vec<u8> {
         (0..len).map(|i| i as u8).collect()
     }
+
+    fn shout(&mut self, text: Cow<'_, str>, tail: Box<[u8]>) -> Box<str> {
+        // Borrowed straight from the plugin's memory: a host function's `Cow` costs no copy.
+        assert!(
+            matches!(text, Cow::Borrowed(_)),
+            "the host copied the argument"
+        );
+        format!("{}{}", text.to_uppercase(), String::from_utf8_lossy(&tail)).into_boxed_str()
+    }
 }
 
-pub fn types_instance() -> wasp_host::Instance<dyn types_contract::Types> {
+pub fn types_instance() -> wasp_host::Instance<dyn types_contract::Types, TestHost> {
     let plugin = engine()
         .load::<dyn types_contract::Types>(repo_path("tests/wasm/types.wasm"))
         .expect("load types plugin");
@@ -145,4 +155,24 @@ pub fn sandbox_plugin() -> wasp_host::Plugin<dyn sandbox_contract::Sandbox> {
     engine()
         .load::<dyn sandbox_contract::Sandbox>(repo_path("tests/wasm/sandbox.wasm"))
         .expect("load the sandbox plugin")
+}
+
+/// What `instance` wrote to standard output; it must capture it.
+#[allow(dead_code)]
+pub fn stdout<C, H: 'static>(instance: &wasp_host::Instance<C, H>) -> &wasp_host::Captured
+where
+    C: ?Sized + wasp::HandleFor<wasp_host::Core>,
+{
+    wasp_host::Instance::captured(instance, wasp_host::Stream::Stdout)
+        .expect("standard output is captured")
+}
+
+/// What `instance` wrote to standard error; it must capture it.
+#[allow(dead_code)]
+pub fn stderr<C, H: 'static>(instance: &wasp_host::Instance<C, H>) -> &wasp_host::Captured
+where
+    C: ?Sized + wasp::HandleFor<wasp_host::Core>,
+{
+    wasp_host::Instance::captured(instance, wasp_host::Stream::Stderr)
+        .expect("standard error is captured")
 }

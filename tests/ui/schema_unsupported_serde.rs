@@ -34,4 +34,10 @@ mod custom {
     }
 }
 
+// The refused types still implement `Schema`, so using them adds no second error.
+#[wasp::plugin]
+pub trait Uses {
+    fn tagged(&self, value: Tagged) -> Fields;
+}
+
 fn main() {}

@@ -1,5 +1,22 @@
 //! Scalars travel as wasm values, with no copy and no codec.
 
+/// Calls the macro `$callback` once with the list of every scalar type, as
+/// `rust_type => ScalarType variant,` pairs. This is the one list of scalars: the descriptor's
+/// [`ScalarType`](crate::descriptor::ScalarType), the wire and schema impls of the `wasp` crate
+/// and anything else that needs one impl per scalar expand from it, so adding a scalar is one
+/// line here (plus its [`Scalar`] impl below, which the descriptor's table requires).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! for_each_scalar {
+    ($callback:ident) => {
+        $callback! {
+            i8 => I8, i16 => I16, i32 => I32, i64 => I64, isize => Isize,
+            u8 => U8, u16 => U16, u32 => U32, u64 => U64, usize => Usize,
+            f32 => F32, f64 => F64, bool => Bool, char => Char,
+        }
+    };
+}
+
 /// A WebAssembly value type, as far as the ABI uses them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ValType {

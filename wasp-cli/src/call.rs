@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use wasp::descriptor::Function;
 use wasp_cli::json::{BytesAs, JsonCodec};
-use wasp_host::{Access, DynamicInstance, DynamicPlugin, Engine, InstanceConfig, Output};
+use wasp_host::{Access, DynamicInstance, DynamicPlugin, Engine, InstanceConfig, Output, Stream};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -141,7 +141,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         let start = Instant::now();
         let outcome = instance.call(&args.method, &wire);
         timing.add(start.elapsed());
-        forward_output(&mut instance);
+        forward_output(&instance);
         let returned = outcome.map_err(|e| {
             let failure = Failure::from(e);
             if count > 1 {
@@ -366,8 +366,10 @@ fn parse_mount(text: &str) -> Result<(&Path, &str, Access), Failure> {
 }
 
 /// Copies what the plugin printed to this command's standard error.
-fn forward_output(instance: &mut DynamicInstance) {
-    let printed = instance.take_stdout();
+fn forward_output(instance: &DynamicInstance) {
+    let Some(printed) = instance.captured(Stream::Stdout).map(|c| c.take()) else {
+        return;
+    };
     if !printed.is_empty() {
         let mut stderr = std::io::stderr().lock();
         // Nothing useful can be done if standard error is gone.

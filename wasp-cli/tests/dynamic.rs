@@ -8,6 +8,7 @@ mod common;
 use common::{GREETERS, repo, types_plugin};
 use serde::Serialize;
 use serde_json::{Value, json};
+use std::borrow::Cow;
 use types_contract::{Record, Shape, Types, TypesHost};
 use wasp::descriptor::Function;
 use wasp::{HostError, HostResult};
@@ -32,6 +33,9 @@ impl TypesHost for Typed {
     fn remember(&mut self, _: u32) {}
     fn bytes_back(&mut self, len: u32) -> Vec<u8> {
         (0..len).map(|i| i as u8).collect()
+    }
+    fn shout(&mut self, text: Cow<'_, str>, tail: Box<[u8]>) -> Box<str> {
+        format!("{}{}", text.to_uppercase(), String::from_utf8_lossy(&tail)).into_boxed_str()
     }
 }
 
@@ -69,6 +73,18 @@ impl DynamicHost for Dynamic {
                 _ => return Err(HostError::new("division by zero")),
             },
             ("remember", _) => return Ok(None),
+            // Travels as a string and bytes, whatever the Rust types (`Cow<str>`, `Box<[u8]>`).
+            ("shout", [Value::String(text), Value::Array(tail)]) => {
+                let tail: Vec<u8> = tail
+                    .iter()
+                    .filter_map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
+                    .collect();
+                json!(format!(
+                    "{}{}",
+                    text.to_uppercase(),
+                    String::from_utf8_lossy(&tail)
+                ))
+            }
             ("bytes_back", [len]) => json!(
                 (0..len.as_u64().unwrap_or(0))
                     .map(|i| i as u8)
@@ -168,6 +184,11 @@ fn dynamic_calls_give_what_typed_calls_give() {
     same!(call_rename(r, "renamed".to_string()));
     same!(call_div(7i64, 2i64));
     same!(call_bytes_back(300u32));
+    same!(echo_box_str(Box::<str>::from("boxed ✓")));
+    same!(echo_box_bytes(Box::<[u8]>::from(&[0u8, 255][..])));
+    same!(echo_cow_str(Cow::<str>::Borrowed("cow")));
+    same!(echo_cow_bytes(Cow::<[u8]>::Owned(vec![4, 5])));
+    same!(call_shout("héllo ".to_string(), b"!!".to_vec()));
     // mixed(u8, &str, Record, &[u8], char) -> (u8, String, Record, Vec<u8>, char)
     let expected = json_of(&typed.mixed(1, "b", r.clone(), &[9], 'c').unwrap());
     let got = call_json(
@@ -324,4 +345,81 @@ fn loading_against_a_newer_contract_makes_new_methods_unavailable() {
             .load_dynamic_bytes(&v1_bytes, Some("Evolving"))
             .is_ok()
     );
+}
+
+/// A hand-written Greeter whose `hello` returns bytes that are not UTF-8, whose `reverse`
+/// returns a pointer outside its memory, and which exports `sum` only when asked.
+fn lying_greeter(with_sum: bool) -> String {
+    let descriptor = <dyn greeter_contract::Greeter as wasp::Contract>::descriptor()
+        .render()
+        .replace('\n', "\\n");
+    let sum = if with_sum {
+        r#"(func (export "sum") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))"#
+    } else {
+        ""
+    };
+    format!(
+        r#"(module
+          (@custom "wasp-contract" "{descriptor}")
+          (import "GreeterHost" "call_me" (func (param i32 i32) (result i64)))
+          (memory (export "memory") 1)
+          (data (i32.const 100) "\ff\fe\fd")
+          (func (export "wasp_alloc") (param i32) (result i32) (i32.const 1024))
+          (func (export "hello") (param i32 i32) (result i64) (i64.const 0x0000000300000064))
+          {sum}
+          (func (export "reverse") (param i32 i32) (result i64) (i64.const 0x0000001000fffff0))
+          (func (export "callback") (result i64) (i64.const 0))
+          (func (export "fail") (result i64) (i64.const 0)))"#
+    )
+}
+
+#[test]
+fn a_lying_result_poisons_a_dynamic_instance_as_a_typed_one() {
+    let engine = Engine::new().unwrap();
+    let plugin = engine
+        .load_dynamic_bytes(lying_greeter(true).as_bytes(), None)
+        .unwrap();
+    let mut g = plugin.instantiate(()).unwrap();
+    let name = WireValue::Buffer(b"Nic".to_vec());
+    let error = g.call("hello", std::slice::from_ref(&name)).unwrap_err();
+    assert!(
+        matches!(&error, wasp::Error::Decode { function, detail }
+            if function == "hello" && detail.contains("not UTF-8")),
+        "{error}"
+    );
+    assert!(g.is_poisoned());
+    assert!(matches!(
+        g.call("sum", &[WireValue::Scalar(1), WireValue::Scalar(2)]),
+        Err(wasp::Error::Poisoned { .. })
+    ));
+    let mut g = plugin.instantiate(()).unwrap();
+    assert!(matches!(
+        g.call("reverse", &[WireValue::Buffer(vec![1])]),
+        Err(wasp::Error::OutOfBounds { .. })
+    ));
+    assert!(g.is_poisoned());
+}
+
+#[test]
+fn dynamic_and_typed_loads_refuse_a_module_with_the_same_error() {
+    let engine = Engine::new().unwrap();
+    let wat = lying_greeter(false);
+    let typed = engine
+        .load_bytes::<dyn greeter_contract::Greeter>(wat.as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(typed.contains("sum"), "{typed}");
+    let own = engine
+        .load_dynamic_bytes(wat.as_bytes(), None)
+        .unwrap_err()
+        .to_string();
+    let against = engine
+        .load_against(
+            wat.as_bytes(),
+            &<dyn greeter_contract::Greeter as wasp::Contract>::descriptor(),
+        )
+        .unwrap_err()
+        .to_string();
+    assert_eq!(own, typed);
+    assert_eq!(against, typed);
 }

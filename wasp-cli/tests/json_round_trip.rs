@@ -246,6 +246,20 @@ fn strings_and_bytes_are_raw_buffers() {
     {
         both_ways(&contract, "join", i, WireValue::Buffer(typed), json);
     }
+    // join_kinds(Box<str>, Cow<str>, Box<[u8]>, Cow<[u8]>, &str): the other string and
+    // byte types travel exactly as `String` and `Vec<u8>` do.
+    for (i, (typed, json)) in [
+        (b"a".to_vec(), json!("a")),
+        ("ß".as_bytes().to_vec(), json!("ß")),
+        (vec![0u8, 255], json!([0, 255])),
+        (vec![], json!([])),
+        (b"e".to_vec(), json!("e")),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        both_ways(&contract, "join_kinds", i, WireValue::Buffer(typed), json);
+    }
     // Bytes may be written as base64, and are with BytesAs::Base64.
     let base64 = JsonCodec::new(&contract).bytes_as(BytesAs::Base64);
     let (param, _) = types_of(&contract, "echo_bytes", 0);

@@ -24,6 +24,7 @@
 
 use serde::{de::DeserializeOwned, Serialize};
 use std::alloc::{alloc, dealloc, Layout};
+use std::cell::Cell;
 use wasp_abi::{codec, pack, unpack, Scalar};
 
 pub use wasp_abi;
@@ -84,12 +85,17 @@ fn block_layout(len: usize) -> Layout {
 /// parameter order, so the first buffer's pointer is the block's start and the lengths add
 /// up to its size. Dropping it frees the block, unless [`ArgBlock::string`] or
 /// [`ArgBlock::bytes`] took it over as the storage of the call's only buffer argument.
+///
+/// Every method takes `&self` (the bookkeeping is in [`Cell`]s) and the borrowed arguments it
+/// hands out ([`ArgBlock::str`], [`ArgBlock::byte_slice`]) borrow the block, so several of them
+/// can coexist and none can outlive the block: a parameter declared `&'static str` fails to
+/// borrow-check instead of dangling once the block is freed.
 pub struct ArgBlock {
-    start: usize,
-    size: usize,
-    seen: usize,
+    start: Cell<usize>,
+    size: Cell<usize>,
+    seen: Cell<usize>,
     buffers: usize,
-    owned: bool,
+    owned: Cell<bool>,
 }
 
 impl ArgBlock {
@@ -97,25 +103,29 @@ impl ArgBlock {
     #[inline]
     pub fn new(buffers: usize) -> Self {
         ArgBlock {
-            start: 0,
-            size: 0,
-            seen: 0,
+            start: Cell::new(0),
+            size: Cell::new(0),
+            seen: Cell::new(0),
             buffers,
-            owned: false,
+            owned: Cell::new(false),
         }
     }
 
     #[inline]
-    fn note(&mut self, ptr: i32, len: i32) {
-        if self.seen == 0 {
-            self.start = ptr as u32 as usize;
+    fn note(&self, ptr: i32, len: i32) {
+        if self.seen.get() == 0 {
+            self.start.set(ptr as u32 as usize);
         }
-        self.seen += 1;
-        self.size += len as u32 as usize;
+        self.seen.set(self.seen.get() + 1);
+        self.size.set(self.size.get() + len as u32 as usize);
     }
 
+    /// The bytes at `(ptr, len)`, borrowed for as long as the block lives.
+    ///
+    /// # Safety
+    /// `(ptr, len)` must be a range of this call's block, as the host passed it.
     #[inline]
-    unsafe fn slice<'a>(ptr: i32, len: i32) -> &'a [u8] {
+    unsafe fn slice(&self, ptr: i32, len: i32) -> &[u8] {
         if len == 0 {
             &[]
         } else {
@@ -126,18 +136,19 @@ impl ArgBlock {
     /// An owned byte argument.
     ///
     /// # Safety
-    /// `(ptr, len)` must be this call's next buffer argument, as the host passed it.
+    /// `(ptr, len)` must be this call's next buffer argument, as the host passed it, taken
+    /// once.
     #[inline]
-    pub unsafe fn bytes(&mut self, ptr: i32, len: i32) -> Vec<u8> {
+    pub unsafe fn bytes(&self, ptr: i32, len: i32) -> Vec<u8> {
         self.note(ptr, len);
         if self.buffers == 1 && len > 0 {
             // The block holds exactly this argument and was allocated with this layout, so
             // it becomes the vector's storage without a copy.
-            self.owned = true;
+            self.owned.set(true);
             let n = len as u32 as usize;
             Vec::from_raw_parts(ptr as u32 as usize as *mut u8, n, n)
         } else {
-            Self::slice(ptr, len).to_vec()
+            self.slice(ptr, len).to_vec()
         }
     }
 
@@ -146,29 +157,29 @@ impl ArgBlock {
     /// # Safety
     /// As [`ArgBlock::bytes`].
     #[inline]
-    pub unsafe fn string(&mut self, ptr: i32, len: i32) -> String {
+    pub unsafe fn string(&self, ptr: i32, len: i32) -> String {
         match String::from_utf8(self.bytes(ptr, len)) {
             Ok(s) => s,
             Err(_) => panic!("wasp: the host passed a string argument that is not UTF-8"),
         }
     }
 
-    /// A borrowed byte argument, valid until the block is dropped.
+    /// A borrowed byte argument, valid as long as the block.
     ///
     /// # Safety
-    /// As [`ArgBlock::bytes`]; the result must not outlive `self`.
+    /// As [`ArgBlock::bytes`].
     #[inline]
-    pub unsafe fn byte_slice<'a>(&mut self, ptr: i32, len: i32) -> &'a [u8] {
+    pub unsafe fn byte_slice(&self, ptr: i32, len: i32) -> &[u8] {
         self.note(ptr, len);
-        Self::slice(ptr, len)
+        self.slice(ptr, len)
     }
 
-    /// A borrowed string argument, valid until the block is dropped.
+    /// A borrowed string argument, valid as long as the block.
     ///
     /// # Safety
-    /// As [`ArgBlock::byte_slice`].
+    /// As [`ArgBlock::bytes`].
     #[inline]
-    pub unsafe fn str<'a>(&mut self, ptr: i32, len: i32) -> &'a str {
+    pub unsafe fn str(&self, ptr: i32, len: i32) -> &str {
         match std::str::from_utf8(self.byte_slice(ptr, len)) {
             Ok(s) => s,
             Err(_) => panic!("wasp: the host passed a string argument that is not UTF-8"),
@@ -179,7 +190,7 @@ impl ArgBlock {
     ///
     /// # Safety
     /// As [`ArgBlock::bytes`].
-    pub unsafe fn decode<T: DeserializeOwned>(&mut self, ptr: i32, len: i32) -> T {
+    pub unsafe fn decode<T: DeserializeOwned>(&self, ptr: i32, len: i32) -> T {
         let bytes = self.byte_slice(ptr, len);
         match codec::decode(bytes) {
             Ok(v) => v,
@@ -194,9 +205,11 @@ impl ArgBlock {
 
 impl Drop for ArgBlock {
     fn drop(&mut self) {
-        if !self.owned && self.size > 0 {
-            // SAFETY: the host allocated the block with wasp_alloc(size).
-            unsafe { dealloc(self.start as *mut u8, block_layout(self.size)) }
+        let size = self.size.get();
+        if !self.owned.get() && size > 0 {
+            // SAFETY: the host allocated the block with wasp_alloc(size) at `start` (the
+            // first buffer's pointer), and no argument took it over (`owned` is false).
+            unsafe { dealloc(self.start.get() as *mut u8, block_layout(size)) }
         }
     }
 }

@@ -32,6 +32,9 @@ const PLUGIN: &str = concat!(
 /// the bench needs, and a small pool keeps the virtual memory reservation modest.
 const POOL: u32 = 16;
 
+/// A module that follows the ABI by hand, without a contract: for the raw call API.
+const RAW_MODULE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/wat/raw.wat");
+
 const NAME: &str = "Nic";
 const GREETING: &str = "Hello Nic";
 
@@ -282,6 +285,43 @@ fn main() {
     bench(&mut group, "raw", || raw.fresh_hello());
     group.finish();
 
+    // Raw calls: resolved once (`RawFunc`) they should cost what a typed handle call costs;
+    // by name, `call` also finds the export and checks its type on every call.
+    let raw_module = engine.load_raw(RAW_MODULE).expect("load the raw module");
+    let mut wasp_raw = raw_module.instantiate().expect("instantiate");
+    let sum = wasp_raw
+        .func::<(i32, i32), i32>("sum")
+        .expect("resolve sum");
+    let (mut store, sum_typed) = {
+        let module = Module::from_file(engine.wasmtime_engine(), RAW_MODULE).expect("compile");
+        let mut store = Store::new(engine.wasmtime_engine(), wasi());
+        store.set_epoch_deadline(RAW_DEADLINE_TICKS);
+        let instance = wasmtime::Instance::new(&mut store, &module, &[]).expect("instantiate");
+        let sum = instance
+            .get_typed_func::<(i32, i32), i32>(&mut store, "sum")
+            .expect("sum");
+        (store, sum)
+    };
+    assert_eq!(sum.call(&mut wasp_raw, (3, 2)).expect("sum"), 5);
+    assert_eq!(sum_typed.call(&mut store, (3, 2)).expect("sum"), 5);
+    let name = "sum/raw-api";
+    let mut group = c.benchmark_group(name);
+    bench(&mut group, "wasp", || {
+        sum.call(&mut wasp_raw, (black_box(3), black_box(2)))
+            .expect("sum")
+    });
+    bench(&mut group, "wasp-by-name", || {
+        wasp_raw
+            .call::<i32>("sum", (black_box(3), black_box(2)))
+            .expect("sum")
+    });
+    bench(&mut group, "raw", || {
+        sum_typed
+            .call(&mut store, (black_box(3), black_box(2)))
+            .expect("sum")
+    });
+    group.finish();
+
     c.final_summary();
     if benchmarking() {
         summary(&output, started);
@@ -354,11 +394,12 @@ fn estimate(output: &Path, group: &str, function: &str, started: SystemTime) -> 
 
 fn summary(output: &Path, started: SystemTime) {
     // The targets the performance issue sets for Wasp against raw wasmtime.
-    const ROWS: [(&str, f64); 4] = [
+    const ROWS: [(&str, f64); 5] = [
         ("sum/warm", 1.5),
         ("hello/warm", 3.0),
         ("sum/fresh-instance", 1.5),
         ("hello/fresh-instance", 1.5),
+        ("sum/raw-api", 1.5),
     ];
     println!();
     println!("Criterion's estimates from this run, per call, and their ratios:");

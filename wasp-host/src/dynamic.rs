@@ -3,35 +3,30 @@
 //! A typed host names its contract at compile time (`engine.load::<dyn Greeter>(..)`). A tool
 //! such as the `wasp` command, or a host that learns its contracts at run time, has only the
 //! plugin: here the contract comes from the plugin's own descriptor (or from a descriptor the
-//! caller holds), the plugin is verified against it exactly as a typed load verifies, and
-//! methods are called by name with values in their wire form ([`WireValue`]). Host functions
-//! the plugin imports are answered by a [`DynamicHost`].
+//! caller holds), the plugin is verified against it by the very checks of a typed load
+//! (`verify.rs`), and methods are called by name with values in their wire form
+//! ([`WireValue`]). Host functions the plugin imports are answered by a [`DynamicHost`].
 //!
 //! What stays the caller's job is converting between its own values and wire values: the
 //! descriptor's types ([`wasp::descriptor::WireType`]) say how each parameter and result
 //! travels (docs/ABI.md sections 2 and 4).
 
+use crate::compile::{self, Loaded};
+use crate::config::InstanceConfig;
+use crate::core::Core;
+use crate::descriptor;
 use crate::engine::Engine;
-use crate::instance::Core;
-use crate::linking::{self, wasm_error};
-use crate::plugin::{
-    Compiled, ExportSpec, compile, descriptors_from_exports, initialize_export, instantiate_core,
-    optional_alloc, optional_memory, require_func, require_memory,
-};
-use crate::sandbox::InstanceConfig;
-use crate::wasm::custom_section;
+use crate::output::{Captured, Stream};
+use crate::verify;
 use std::any::Any;
 use std::collections::HashMap;
+use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
-use wasmtime::Module;
-use wasp::__private::{Backend, CallArgs, HostDispatch, HostReturn, guest_slice};
-use wasp::descriptor::{self, Contract, Function, ScalarType, WireType};
+use wasp::__private::{CallArgs, HostDispatch, HostReturn, Returned, guest_slice};
+use wasp::descriptor::{Contract, Function, ScalarType, WireType};
 use wasp::{Error, HostError};
-use wasp_abi::{
-    ALLOC_EXPORT, CONTRACT_EXPORT, CONTRACT_EXPORT_PREFIX, CONTRACT_SECTION, Scalar, ValType,
-    unpack,
-};
+use wasp_abi::Scalar;
 
 /// One parameter or result as it crosses the boundary (docs/ABI.md section 2).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,28 +37,6 @@ pub enum WireValue {
     Scalar(u64),
     /// The bytes of a string (UTF-8), of a byte buffer, or of a postcard-encoded value.
     Buffer(Vec<u8>),
-}
-
-/// Where a module's contract descriptors were found (docs/ABI.md section 8).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DescriptorSource {
-    /// The `wasp-contract` custom section.
-    Section,
-    /// These exports (`wasp_contract_<Name>` or `wasp_contract`), called in a throwaway
-    /// instance.
-    Exports(Vec<String>),
-    /// Nowhere: the module carries no descriptor.
-    Absent,
-}
-
-/// The contract descriptors a module carries, and where they were found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Descriptors {
-    /// Every contract the module implements, in the order found; empty when
-    /// [`DescriptorSource::Absent`].
-    pub contracts: Vec<Contract>,
-    /// Where they came from.
-    pub source: DescriptorSource,
 }
 
 /// Answers the host functions a dynamically loaded plugin imports.
@@ -115,11 +88,25 @@ impl DynamicHost for () {
 /// Instantiate it as often as needed; it is `Send + Sync` and cheap to clone.
 #[derive(Clone)]
 pub struct DynamicPlugin {
-    shared: Arc<Compiled>,
+    loaded: Arc<Loaded>,
     name: Arc<str>,
+    /// The contract calls follow.
     contract: Arc<Contract>,
+    /// The plugin's own descriptor of it.
+    descriptor: Arc<Contract>,
+    /// Method number (the contract's order) by wire name.
     methods: Arc<HashMap<String, usize>>,
     unavailable: Arc<[String]>,
+}
+
+impl fmt::Debug for DynamicPlugin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DynamicPlugin")
+            .field("contract", &self.contract.name)
+            .field("name", &self.name)
+            .field("contract_version", &self.descriptor.version)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Which contract a dynamic load verifies the plugin against.
@@ -131,24 +118,6 @@ enum Expected<'a> {
 }
 
 impl Engine {
-    /// The contract descriptors the module in `bytes` (binary WebAssembly, or the text
-    /// format) carries: its `wasp-contract` custom section, or else what its
-    /// `wasp_contract_<Name>` or `wasp_contract` exports return when called in a throwaway
-    /// instance with no WASI grants, no host functions and the engine's limits
-    /// (docs/ABI.md section 8). A module without any is not an error:
-    /// [`DescriptorSource::Absent`].
-    ///
-    /// # Errors
-    /// - [`Error::Wasm`] when the bytes are not a valid module;
-    /// - [`Error::ContractMismatch`] when a descriptor does not follow the grammar, or an
-    ///   export returns more than [`wasp_abi::MAX_DESCRIPTOR_LEN`] bytes;
-    /// - a call error ([`Error::Trap`], [`Error::Timeout`], ...) when a descriptor export
-    ///   fails.
-    pub fn descriptors(&self, bytes: &[u8]) -> Result<Descriptors, Error> {
-        let (module, binary) = compile(self, bytes)?;
-        read_descriptors(self, &module, &binary, "")
-    }
-
     /// Loads the plugin at `path` against its own descriptor of contract `contract` (or of
     /// its only contract, when `None`), and verifies its exports and imports as
     /// [`Engine::load`] does. The plugin is named after the file's stem.
@@ -161,9 +130,9 @@ impl Engine {
         contract: Option<&str>,
     ) -> Result<DynamicPlugin, Error> {
         let path = path.as_ref();
-        let plugin = self.load_dynamic_bytes(&read(path)?, contract)?;
-        Ok(match path.file_stem() {
-            Some(stem) => plugin.with_name(stem.to_string_lossy()),
+        let plugin = self.load_dynamic_bytes(&compile::read(path)?, contract)?;
+        Ok(match compile::stem(path) {
+            Some(name) => plugin.with_name(name),
             None => plugin,
         })
     }
@@ -177,7 +146,9 @@ impl Engine {
     ///   than one, with `None`) for the contract asked for, a descriptor that does not
     ///   follow the grammar, or imports something the contract does not provide;
     /// - [`Error::MissingExport`] when a method of the descriptor is not exported with the
-    ///   wasm type docs/ABI.md gives it, or `memory` or `wasp_alloc` is missing.
+    ///   wasm type docs/ABI.md gives it, or `memory` or `wasp_alloc` is missing;
+    /// - a call error ([`Error::Trap`], [`Error::Timeout`], ...) when the plugin's code that
+    ///   gives its descriptor fails.
     pub fn load_dynamic_bytes(
         &self,
         bytes: &[u8],
@@ -200,219 +171,50 @@ impl Engine {
     }
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
-/// Every descriptor `module` carries, looked for in the order docs/ABI.md gives. `contract`
-/// names the contract in errors ("" when none is asked for).
-fn read_descriptors(
-    engine: &Engine,
-    module: &Module,
-    binary: &[u8],
-    contract: &str,
-) -> Result<Descriptors, Error> {
-    let mismatch = |differences: Vec<String>| Error::ContractMismatch {
-        contract: contract.to_string(),
-        differences,
-    };
-    let section = custom_section(binary, CONTRACT_SECTION);
-    if !section.is_empty() {
-        let contracts = descriptor::parse_section(&section)
-            .map_err(|e| mismatch(vec![format!("the plugin's {e}")]))?;
-        return Ok(Descriptors {
-            contracts,
-            source: DescriptorSource::Section,
-        });
-    }
-    let exports: Vec<&str> = module
-        .exports()
-        .map(|e| e.name())
-        .filter(|name| name.starts_with(CONTRACT_EXPORT_PREFIX) || *name == CONTRACT_EXPORT)
-        .filter(|name| require_func(module, name, &[], &[ValType::I64]).is_ok())
-        .collect();
-    if exports.is_empty() {
-        return Ok(Descriptors {
-            contracts: Vec::new(),
-            source: DescriptorSource::Absent,
-        });
-    }
-    let texts = descriptors_from_exports(engine, module, &exports).map_err(|e| match e {
-        Error::ContractMismatch { differences, .. } => mismatch(differences),
-        other => other,
-    })?;
-    let mut contracts = Vec::new();
-    for text in texts {
-        contracts.extend(
-            descriptor::parse_section(&text)
-                .map_err(|e| mismatch(vec![format!("the plugin's {e}")]))?,
-        );
-    }
-    Ok(Descriptors {
-        contracts,
-        source: DescriptorSource::Exports(exports.iter().map(|e| e.to_string()).collect()),
-    })
-}
-
-/// Compiles and verifies a plugin. The checks are those of a typed load
-/// (`plugin::load`), driven by a contract held at run time instead of a Rust type.
+/// Compiles and verifies a plugin with the checks of a typed load ([`verify::verify`]),
+/// driven by a contract held at run time instead of a Rust type. Methods are named by their
+/// wire names, the only names a run-time contract has.
 fn load(engine: &Engine, bytes: &[u8], expected: Expected<'_>) -> Result<DynamicPlugin, Error> {
-    let (module, binary) = compile(engine, bytes)?;
+    let compiled = compile::compile(engine, bytes)?;
     let asked = match &expected {
         Expected::Own(name) => name.unwrap_or_default(),
         Expected::Given(c) => c.name.as_str(),
     };
-    let mismatch = |differences: Vec<String>| Error::ContractMismatch {
-        contract: asked.to_string(),
-        differences,
-    };
-    let all = read_descriptors(engine, &module, &binary, asked)?.contracts;
-    if all.is_empty() {
-        return Err(mismatch(vec![format!(
-            "the plugin carries no contract descriptor: no custom section `{CONTRACT_SECTION}` \
-             and no export `{CONTRACT_EXPORT_PREFIX}<Contract>` or `{CONTRACT_EXPORT}` (Rust \
-             plugins get one from `export_...!`; docs/ABI.md says how other languages add one)"
-        )]));
-    }
-    let names = || {
-        all.iter()
-            .map(|c| format!("`{}`", c.name))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let declared = match asked {
-        "" if all.len() == 1 => all[0].clone(),
-        "" => {
-            return Err(mismatch(vec![format!(
-                "the plugin implements {}: name the contract to load",
-                names()
-            )]));
-        }
-        name => match all.iter().find(|c| c.name == name) {
-            Some(c) => c.clone(),
-            None => {
-                return Err(mismatch(vec![format!(
-                    "the plugin implements {}, not `{name}`",
-                    names()
-                )]));
+    let all = descriptor::read(engine, &compiled)
+        .map_err(|e| e.into_load_error(asked))?
+        .contracts;
+    let expected = match expected {
+        Expected::Given(c) => c.clone(),
+        Expected::Own(Some(name)) => verify::find(&all, name)?.clone(),
+        Expected::Own(None) => match all.as_slice() {
+            [only] => only.clone(),
+            _ => {
+                let names: Vec<String> = all.iter().map(|c| format!("`{}`", c.name)).collect();
+                return Err(Error::ContractMismatch {
+                    contract: String::new(),
+                    differences: vec![format!(
+                        "the plugin implements {}: name the contract to load",
+                        names.join(", ")
+                    )],
+                });
             }
         },
     };
-    let expected = match expected {
-        Expected::Own(_) => declared.clone(),
-        Expected::Given(c) => c.clone(),
-    };
-    let mismatch = |differences: Vec<String>| Error::ContractMismatch {
-        contract: expected.name.clone(),
-        differences,
-    };
-    let comparison = descriptor::compare(&expected, &declared);
-    if !comparison.differences.is_empty() {
-        return Err(mismatch(comparison.differences));
-    }
-
-    // Host functions of the module's other contracts are linked to stubs that trap, as in a
-    // typed load: this contract's methods do not call them.
-    let this_module = expected.host.as_ref().map(|h| h.module.as_str());
-    let other_modules: Vec<String> = all
-        .iter()
-        .filter(|c| c.name != expected.name)
-        .filter_map(|c| c.host.as_ref().map(|h| h.module.clone()))
-        .filter(|m| Some(m.as_str()) != this_module)
-        .collect();
-    let problems = linking::check_imports(&module, expected.host.as_ref(), &other_modules);
-    if !problems.is_empty() {
-        return Err(mismatch(problems));
-    }
-
-    let mut exports = Vec::with_capacity(expected.methods.len());
-    for method in &expected.methods {
-        let (params, results) = (method.wasm_params(), method.wasm_results());
-        let index = if comparison.unavailable.contains(&method.name) {
-            None
-        } else {
-            Some(require_func(&module, &method.name, &params, &results)?)
-        };
-        exports.push(ExportSpec {
-            index,
-            params: params.len(),
-            has_result: !results.is_empty(),
-            since: method.since,
-        });
-    }
-    let host_functions = expected.host.as_ref().map_or(&[][..], |h| &h.functions);
-    let needs_buffers = expected
-        .methods
-        .iter()
-        .any(|m| m.params.iter().any(WireType::is_buffer))
-        || host_functions
-            .iter()
-            .any(|f| f.result.as_ref().is_some_and(WireType::is_buffer));
-    let logs = module
-        .imports()
-        .any(|i| i.module() == wasp_abi::RUNTIME_MODULE && i.name() == wasp_abi::LOG_IMPORT);
-    let needs_memory = needs_buffers
-        || logs
-        || !host_functions.is_empty()
-        || expected
-            .methods
-            .iter()
-            .any(|m| m.result.as_ref().is_some_and(WireType::is_buffer));
-    let memory = if needs_memory {
-        Some(require_memory(&module)?)
-    } else {
-        optional_memory(&module)
-    };
-    let alloc = if needs_buffers {
-        Some(require_func(
-            &module,
-            ALLOC_EXPORT,
-            &[ValType::I32],
-            &[ValType::I32],
-        )?)
-    } else {
-        optional_alloc(&module)
-    };
-
-    let mut linker = linking::linker(&engine.inner, expected.host.as_ref())?;
-    if !other_modules.is_empty() {
-        linker
-            .define_unknown_imports_as_traps(&module)
-            .map_err(wasm_error)?;
-    }
-    let pre = linker.instantiate_pre(&module).map_err(wasm_error)?;
+    let names: Vec<&str> = expected.methods.iter().map(|m| m.name.as_str()).collect();
+    let verified = verify::verify(engine, &compiled, &all, &expected, &names)?;
     let methods: HashMap<String, usize> = expected
         .methods
         .iter()
         .enumerate()
         .map(|(i, m)| (m.name.clone(), i))
         .collect();
-    tracing::debug!(
-        contract = %expected.name,
-        methods = methods.len(),
-        plugin_version = declared.version,
-        unavailable = ?comparison.unavailable,
-        "loaded plugin dynamically; contract, exports and imports verified"
-    );
     Ok(DynamicPlugin {
+        loaded: Arc::new(verified.loaded),
         name: Arc::from(expected.name.as_str()),
-        shared: Arc::new(Compiled {
-            engine: engine.inner.clone(),
-            limits: engine.limits,
-            initialize: initialize_export(&module),
-            pre,
-            memory,
-            alloc,
-            exports,
-            names: expected.methods.iter().map(|m| m.name.clone()).collect(),
-            descriptor: Some(declared),
-        }),
         contract: Arc::new(expected),
+        descriptor: Arc::new(verified.declared),
         methods: Arc::new(methods),
-        unavailable: comparison.unavailable.into(),
+        unavailable: verified.unavailable.into(),
     })
 }
 
@@ -425,7 +227,7 @@ impl DynamicPlugin {
 
     /// The plugin's own descriptor of the contract, as verified at load.
     pub fn descriptor(&self) -> &Contract {
-        self.shared.descriptor.as_ref().unwrap_or(&self.contract)
+        &self.descriptor
     }
 
     /// Methods of [`DynamicPlugin::contract`] the plugin predates: added (`since`) in a
@@ -434,7 +236,7 @@ impl DynamicPlugin {
         &self.unavailable
     }
 
-    /// Whether the contract has `method` and the plugin implements it.
+    /// Whether the contract has `method` (its wire name) and the plugin implements it.
     pub fn supports(&self, method: &str) -> bool {
         self.methods.contains_key(method) && !self.unavailable.iter().any(|m| m == method)
     }
@@ -478,7 +280,7 @@ impl DynamicPlugin {
             .as_ref()
             .map_or_else(|| Arc::from(Vec::new()), |h| h.functions.clone().into());
         let dispatch = Box::new(Dispatch { host, functions });
-        let core = instantiate_core(&self.shared, &self.name, config, dispatch)?;
+        let core = self.loaded.instantiate(&self.name, config, dispatch)?;
         Ok(DynamicInstance {
             core,
             contract: self.contract.clone(),
@@ -514,6 +316,10 @@ impl<H: DynamicHost> HostDispatch for Dispatch<H> {
 
     fn host(&mut self) -> &mut dyn Any {
         &mut self.host
+    }
+
+    fn host_ref(&self) -> &dyn Any {
+        &self.host
     }
 }
 
@@ -637,6 +443,15 @@ pub struct DynamicInstance {
     methods: Arc<HashMap<String, usize>>,
 }
 
+impl fmt::Debug for DynamicInstance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DynamicInstance")
+            .field("contract", &self.contract.name)
+            .field("core", &self.core)
+            .finish()
+    }
+}
+
 impl DynamicInstance {
     /// Calls `method` with one wire value per parameter, each of the kind the contract's
     /// [`WireType`] gives it (a scalar for a scalar, a buffer for the rest), and returns the
@@ -648,7 +463,9 @@ impl DynamicInstance {
     /// - [`Error::MissingExport`] when the contract has no such method;
     /// - [`Error::Encode`] when the arguments do not match the method's parameters;
     /// - [`Error::Unavailable`] when the plugin predates the method;
-    /// - any error of the call itself, as for a typed call.
+    /// - [`Error::Decode`] when a scalar or `String` result is not a valid value of its type
+    ///   (the instance is then poisoned, as after a typed call);
+    /// - any other error of the call itself, as for a typed call.
     pub fn call(&mut self, method: &str, args: &[WireValue]) -> Result<Option<WireValue>, Error> {
         let Some(&index) = self.methods.get(method) else {
             let known: Vec<&str> = self
@@ -666,36 +483,16 @@ impl DynamicInstance {
                 ),
             });
         };
-        let contract = self.contract.clone();
-        let function = &contract.methods[index];
+        let function = &self.contract.methods[index];
         let mut call_args = lower_args(function, args)?;
-        let bits = Backend::call(&mut self.core, index, &mut call_args)?;
-        match &function.result {
-            None => Ok(None),
-            Some(WireType::Scalar(ty)) => match canonical(*ty, bits) {
-                Some(bits) => Ok(Some(WireValue::Scalar(bits))),
-                None => Err(self
-                    .core
-                    .decode_failed(index, format!("{bits:#x} is not a valid {}", ty.name()))),
-            },
-            Some(ty) => {
-                let (ptr, len) = unpack(bits);
-                let bytes = self.core.read(index, ptr, len)?.to_vec();
-                if *ty == WireType::String
-                    && let Err(e) = std::str::from_utf8(&bytes)
-                {
-                    return Err(self
-                        .core
-                        .decode_failed(index, format!("the string is not UTF-8: {e}")));
-                }
-                Ok(Some(WireValue::Buffer(bytes)))
-            }
-        }
+        self.core
+            .call_lifting(index, &mut call_args, |returned| lift(function, returned))
     }
 
     /// Records that the result of `method` does not decode (a structured result the caller
     /// decoded and found invalid), poisoning the instance as a typed call would, and returns
-    /// the [`Error::Decode`] to give the caller.
+    /// the [`Error::Decode`] to give the caller. For a name the contract does not have, the
+    /// error is returned and the instance left as it is.
     pub fn reject(&mut self, method: &str, detail: impl Into<String>) -> Error {
         match self.methods.get(method) {
             Some(&index) => self.core.decode_failed(index, detail.into()),
@@ -713,12 +510,17 @@ impl DynamicInstance {
 
     /// The host given to `instantiate`, if it is an `H`.
     pub fn host_mut<H: 'static>(&mut self) -> Option<&mut H> {
-        self.core.store.data_mut().host.host().downcast_mut::<H>()
+        self.core
+            .store_mut()
+            .data_mut()
+            .host
+            .host()
+            .downcast_mut::<H>()
     }
 
     /// Whether an earlier failure poisoned the instance (see [`Error::Poisoned`]).
     pub fn is_poisoned(&self) -> bool {
-        self.core.poisoned.is_some()
+        self.core.is_poisoned()
     }
 
     /// The current size of the plugin's linear memory, in bytes.
@@ -728,35 +530,46 @@ impl DynamicInstance {
 
     /// This instance's process-wide id; see [`Instance::id`](crate::Instance::id).
     pub fn id(&self) -> u64 {
-        self.core.id
+        self.core.id()
     }
 
     /// The name of the plugin this instance was created from.
     pub fn plugin_name(&self) -> &str {
-        &self.core.plugin
+        self.core.plugin_name()
     }
 
-    /// Takes the captured standard output; see
-    /// [`Instance::take_stdout`](crate::Instance::take_stdout).
-    pub fn take_stdout(&mut self) -> Vec<u8> {
-        self.core
-            .captured(false)
-            .map_or_else(Vec::new, |c| c.take())
+    /// What the plugin wrote to `stream` when it is captured; see
+    /// [`Instance::captured`](crate::Instance::captured).
+    pub fn captured(&self, stream: Stream) -> Option<&Captured> {
+        self.core.captured(stream)
     }
+}
 
-    /// Bytes of standard output dropped at the capture limit.
-    pub fn stdout_dropped(&self) -> u64 {
-        self.core.captured(false).map_or(0, |c| c.dropped())
-    }
-
-    /// Takes the captured standard error.
-    pub fn take_stderr(&mut self) -> Vec<u8> {
-        self.core.captured(true).map_or_else(Vec::new, |c| c.take())
-    }
-
-    /// Bytes of standard error dropped at the capture limit.
-    pub fn stderr_dropped(&self) -> u64 {
-        self.core.captured(true).map_or(0, |c| c.dropped())
+/// A method's result as a wire value, checked against the method's result type: a scalar
+/// must be a valid value of its type (in its canonical bits), a `String` valid UTF-8. The
+/// `Err` says why not; the core makes it an [`Error::Decode`] and poisons the instance.
+fn lift(function: &Function, returned: Returned<'_>) -> Result<Option<WireValue>, String> {
+    match (&function.result, returned) {
+        (None, Returned::Unit) => Ok(None),
+        (Some(WireType::Scalar(ty)), Returned::Bits(bits)) => canonical(*ty, bits)
+            .map(|bits| Some(WireValue::Scalar(bits)))
+            .ok_or_else(|| format!("{bits:#x} is not a valid {}", ty.name())),
+        (Some(ty), Returned::Bytes(bytes)) if ty.is_buffer() => {
+            if *ty == WireType::String
+                && let Err(e) = std::str::from_utf8(bytes)
+            {
+                return Err(format!("the string is not UTF-8: {e}"));
+            }
+            Ok(Some(WireValue::Buffer(bytes.to_vec())))
+        }
+        // The core reads the result in the shape the same descriptor gave the method at
+        // load, so the two cannot disagree; say so rather than panic if they ever do.
+        (expected, _) => Err(format!(
+            "the result does not have the shape of {}",
+            expected
+                .as_ref()
+                .map_or_else(|| "nothing".to_string(), ToString::to_string)
+        )),
     }
 }
 

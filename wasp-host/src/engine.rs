@@ -1,13 +1,12 @@
-use crate::plugin::{self, Plugin};
-use crate::raw::RawPlugin;
-use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
-use wasp::{Contract, Error};
+//! The engine: a wasmtime engine, its configuration, and the limits it applies to every
+//! instance.
 
-/// How often the engine's clock advances. Timeouts are enforced to within one tick.
-const TICK: Duration = Duration::from_millis(10);
+use crate::clock::{self, Clock};
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+use wasmtime::Store;
+use wasp::Error;
 
 /// Default limit on the time one call may run.
 pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(10);
@@ -16,31 +15,45 @@ pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_MAX_MEMORY: usize = 1 << 30;
 
 /// A wasmtime engine configured for plugins. Create one per process and share it: it is
-/// `Send + Sync` and cheap to clone.
+/// `Send + Sync` and cheap to clone. Plugins and instances keep what they need of it alive
+/// (the clock that enforces call timeouts included), so the engine value itself may be
+/// dropped once plugins are loaded.
 #[derive(Clone)]
 pub struct Engine {
     pub(crate) inner: wasmtime::Engine,
     pub(crate) limits: Limits,
-    // Stops the clock thread when the last clone of this engine is dropped.
+}
+
+impl fmt::Debug for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Engine")
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The limits an engine applies to each instance, and the clock that enforces the timeout.
+/// Everything that can run a call holds a copy, which keeps the clock running.
+#[derive(Debug, Clone)]
+pub(crate) struct Limits {
+    pub(crate) call_timeout: Option<Duration>,
+    /// Epoch ticks a call may run, when calls have a timeout (see [`clock::deadline_ticks`]).
+    deadline_ticks: Option<u64>,
+    pub(crate) max_memory: usize,
+    /// Most live instances, with the pooling allocator.
+    pub(crate) max_instances: Option<u32>,
     _clock: Option<Arc<Clock>>,
 }
 
-/// The per-instance limits an engine applies.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Limits {
-    /// Epoch ticks a call may run, when calls have a timeout.
-    pub(crate) deadline_ticks: Option<u64>,
-    pub(crate) call_timeout: Option<Duration>,
-    pub(crate) max_memory: usize,
-}
-
-struct Clock {
-    stop: Arc<AtomicBool>,
-}
-
-impl Drop for Clock {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
+impl Limits {
+    /// Arms the next entry into a plugin in `store` with its limits: today the epoch
+    /// deadline of the call timeout. Every entry (a method, `wasp_alloc`, start functions and
+    /// `_initialize`, a descriptor export) goes through here.
+    #[inline]
+    pub(crate) fn arm<T>(&self, store: &mut Store<T>) {
+        if let Some(ticks) = self.deadline_ticks {
+            store.set_epoch_deadline(ticks);
+        }
     }
 }
 
@@ -65,15 +78,16 @@ impl Default for EngineBuilder {
 impl EngineBuilder {
     /// Pre-allocates slots for up to `max_instances` live instances (the pooling allocator):
     /// instantiation gets much faster, at the price of reserving virtual memory up front.
-    /// Instantiating beyond the limit fails with an error.
+    /// Instantiating beyond the limit fails with [`Error::InstanceLimit`].
     pub fn pooling(mut self, max_instances: u32) -> Self {
         self.pooling = Some(max_instances);
         self
     }
 
     /// Limits how long one call into a plugin may run (10 s by default); a call that runs
-    /// longer is interrupted with [`Error::Timeout`]. `None` lets calls run forever, and
-    /// removes the small cost of the checks from compiled code.
+    /// longer is interrupted with [`Error::Timeout`], to within 10 ms. `None` lets calls run
+    /// forever, and removes the small cost of the checks from compiled code. Timeouts beyond
+    /// about 497 days are clamped to that.
     pub fn call_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.call_timeout = timeout;
         self
@@ -90,7 +104,7 @@ impl EngineBuilder {
     ///
     /// # Errors
     /// [`Error::Wasm`] when wasmtime rejects the configuration (for example when the pooling
-    /// allocator cannot reserve its memory).
+    /// allocator cannot reserve its memory), or the clock thread cannot start.
     pub fn build(self) -> Result<Engine, Error> {
         let mut config = wasmtime::Config::new();
         config.epoch_interruption(self.call_timeout.is_some());
@@ -110,48 +124,24 @@ impl EngineBuilder {
         let inner = wasmtime::Engine::new(&config).map_err(|e| Error::Wasm {
             message: format!("engine configuration rejected: {e:#}"),
         })?;
-        let deadline_ticks = self
-            .call_timeout
-            .map(|t| (t.as_nanos() / TICK.as_nanos()).max(1) as u64 + 1);
-        let clock = self.call_timeout.map(|_| start_clock(&inner)).transpose()?;
+        let clock = match self.call_timeout {
+            Some(_) => Some(Clock::start(&inner)?),
+            None => None,
+        };
         Ok(Engine {
             inner,
             limits: Limits {
-                deadline_ticks,
                 call_timeout: self.call_timeout,
+                deadline_ticks: self.call_timeout.map(clock::deadline_ticks),
                 max_memory: self.max_memory,
+                max_instances: self.pooling,
+                _clock: clock,
             },
-            _clock: clock,
         })
     }
-}
-
-// One thread per engine advances its epoch every tick; stores compare it with their call's
-// deadline at function entries and loop back-edges.
-fn start_clock(engine: &wasmtime::Engine) -> Result<Arc<Clock>, Error> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let (engine, thread_stop) = (engine.clone(), stop.clone());
-    std::thread::Builder::new()
-        .name("wasp-clock".to_string())
-        .spawn(move || {
-            while !thread_stop.load(Ordering::Relaxed) {
-                std::thread::sleep(TICK);
-                engine.increment_epoch();
-            }
-        })
-        .map_err(|e| Error::Wasm {
-            message: format!("cannot start the engine's clock thread: {e}"),
-        })?;
-    Ok(Arc::new(Clock { stop }))
 }
 
 impl Engine {
-    /// The wasmtime engine underneath, for embedding Wasp beside other wasmtime code (and
-    /// for baselines that must run on exactly the same configuration).
-    pub fn wasmtime_engine(&self) -> &wasmtime::Engine {
-        &self.inner
-    }
-
     /// An engine with the default configuration: calls time out after 10 s, instances may
     /// use up to 1 GiB of memory.
     ///
@@ -166,65 +156,9 @@ impl Engine {
         EngineBuilder::default()
     }
 
-    /// Loads the plugin at `path`: compiles it and verifies that it implements contract `C`.
-    /// The plugin is named after the file's stem (`greeter-rust` for
-    /// `plugins/greeter-rust.wasm`); see [`Plugin::name`].
-    ///
-    /// # Errors
-    /// [`Error::Io`] if the file cannot be read; otherwise as [`Engine::load_bytes`].
-    pub fn load<C: ?Sized + Contract>(&self, path: impl AsRef<Path>) -> Result<Plugin<C>, Error> {
-        let path = path.as_ref();
-        let bytes = read(path)?;
-        let plugin = self.load_bytes(&bytes)?;
-        Ok(match stem(path) {
-            Some(name) => plugin.with_name(name),
-            None => plugin,
-        })
+    /// The wasmtime engine underneath, for embedding Wasp beside other wasmtime code (and
+    /// for baselines that must run on exactly the same configuration).
+    pub fn wasmtime_engine(&self) -> &wasmtime::Engine {
+        &self.inner
     }
-
-    /// Loads a plugin from its bytes (binary WebAssembly, or the text format). The plugin is
-    /// named after its contract (`Greeter`); see [`Plugin::with_name`].
-    ///
-    /// # Errors
-    /// - [`Error::Wasm`] when the bytes are not a valid module;
-    /// - [`Error::ContractMismatch`] when the plugin's contract descriptor is missing or
-    ///   differs from `C`, or it imports something the host does not provide;
-    /// - [`Error::MissingExport`] when an export `C` needs is missing or mistyped.
-    pub fn load_bytes<C: ?Sized + Contract>(&self, bytes: &[u8]) -> Result<Plugin<C>, Error> {
-        plugin::load(self, bytes)
-    }
-
-    /// Loads a module for calls by export name, without a contract ([`RawPlugin`]).
-    ///
-    /// # Errors
-    /// [`Error::Io`] if the file cannot be read; otherwise as [`Engine::load_raw_bytes`].
-    pub fn load_raw(&self, path: impl AsRef<Path>) -> Result<RawPlugin, Error> {
-        let path = path.as_ref();
-        let bytes = read(path)?;
-        let plugin = self.load_raw_bytes(&bytes)?;
-        Ok(match stem(path) {
-            Some(name) => plugin.with_name(name),
-            None => plugin,
-        })
-    }
-
-    /// Loads a module for calls by export name from its bytes.
-    ///
-    /// # Errors
-    /// [`Error::Wasm`] when the bytes are not a valid module, [`Error::ContractMismatch`]
-    /// when it imports something the host does not provide.
-    pub fn load_raw_bytes(&self, bytes: &[u8]) -> Result<RawPlugin, Error> {
-        RawPlugin::load(self, bytes)
-    }
-}
-
-fn stem(path: &Path) -> Option<String> {
-    Some(path.file_stem()?.to_string_lossy().into_owned())
-}
-
-fn read(path: &Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })
 }

@@ -1,6 +1,6 @@
 //! The Wasp plugin host: load, verify, sandbox and call WebAssembly plugins on wasmtime.
 //!
-//! ```no_run
+//! ```
 //! use greeter_contract::{Greeter, GreeterHost};
 //!
 //! struct Host;
@@ -12,9 +12,10 @@
 //!
 //! # fn main() -> Result<(), wasp::Error> {
 //! let engine = wasp_host::Engine::new()?;
-//! let plugin = engine.load::<dyn Greeter>("examples/greeter/plugins/greeter-rust.wasm")?;
+//! let plugin = engine.load::<dyn Greeter>("../examples/greeter/plugins/greeter-rust.wasm")?;
 //! let mut greeter = plugin.instantiate(Host)?;
 //! assert_eq!(greeter.hello("Nic".into())?, "Hello Nic");
+//! assert_eq!(greeter.callback()?, "Hello Nic"); // the plugin called `Host::call_me`
 //! # Ok(())
 //! # }
 //! ```
@@ -25,12 +26,27 @@
 //! - [`Plugin<C>`]: a module compiled once and verified against contract `C` (its contract
 //!   descriptor, exports and imports) at load, so that no call can fail for a reason the
 //!   load could have found. `Send + Sync`, cheap to clone; instantiate it as often as needed.
-//! - [`Instance<C>`]: one sandbox: its own store, linear memory, WASI context (configured
-//!   by an [`InstanceConfig`]) and host state. It dereferences to the contract's generated
-//!   handle, whose methods mirror the trait's and return `Result<T, wasp::Error>`. Used by
-//!   one caller at a time (`&mut`); it is `Send`, so it may move between threads.
+//! - [`Instance<C, H>`]: one sandbox: its own store, linear memory, WASI context
+//!   (configured by an [`InstanceConfig`]) and host value `H`, which serves the contract's
+//!   host functions ([`Instance::host`]). It dereferences to the contract's generated handle,
+//!   whose methods mirror the trait's and return `Result<T, wasp::Error>`. Used by one caller
+//!   at a time (`&mut`); it is `Send`, so it may move between threads.
 //! - [`RawPlugin`] / [`RawInstance`]: calls by export name for modules that follow
-//!   `docs/ABI.md` without a contract (scalars, strings and bytes in and out).
+//!   `docs/ABI.md` without a contract (scalars, strings and bytes in and out); a
+//!   [`RawFunc`] resolves an export once.
+//! - [`DynamicPlugin`] / [`DynamicInstance`]: a plugin with a contract that is known only at
+//!   run time, for tools such as the `wasp` command: the plugin's own descriptor
+//!   ([`Engine::load_dynamic`]) or one the caller holds ([`Engine::load_against`]). The load
+//!   verifies exactly what a typed load verifies; methods are called by name with
+//!   [`WireValue`]s, and a [`DynamicHost`] answers the host functions.
+//!   [`Engine::descriptors`] reads the descriptors a module carries, and where from
+//!   ([`Descriptors`], [`DescriptorSource`]).
+//!
+//! `Engine`, `Plugin`, `RawPlugin` and `DynamicPlugin` are `Send + Sync` and cheap to clone;
+//! share them between threads freely. `Instance`, `RawInstance`, `DynamicInstance` and
+//! [`Captured`] are `Send`; an instance serves one call at a time. Plugins and instances keep alive what they need of their
+//! engine, including the `wasp-clock` thread that enforces call timeouts, so the `Engine`
+//! value may be dropped once plugins are loaded.
 //!
 //! # After a failure
 //! A trap, a panic, a failed host function, a WASI exit, or a pointer or value the plugin
@@ -48,7 +64,8 @@
 //! # impl GreeterHost for Host {
 //! #     fn call_me(&mut self, name: String) -> String { name }
 //! # }
-//! use wasp_host::{Access, Instance, InstanceConfig, Output};
+//! // Not run as a test: it mounts host directories that do not exist here.
+//! use wasp_host::{Access, Instance, InstanceConfig, Output, Stream};
 //!
 //! # fn main() -> Result<(), wasp::Error> {
 //! # let engine = wasp_host::Engine::new()?;
@@ -63,7 +80,7 @@
 //!     .stderr(Output::Tracing);
 //! let mut greeter = plugin.instantiate_with(Host, &config)?;
 //! greeter.hello("Nic".into())?;
-//! let printed: Vec<u8> = Instance::take_stdout(&mut greeter);
+//! let printed = Instance::captured(&greeter, Stream::Stdout).map(|c| c.take());
 //! # Ok(())
 //! # }
 //! ```
@@ -99,24 +116,33 @@
 
 #![warn(missing_docs)]
 
+mod clock;
+mod compile;
+mod config;
+mod core;
+mod descriptor;
 mod dynamic;
 mod engine;
+mod failure;
 mod instance;
 mod linking;
+mod logging;
+mod output;
 mod plugin;
 mod raw;
-mod sandbox;
+mod store;
+mod verify;
 mod wasm;
 
-pub use dynamic::{
-    DescriptorSource, Descriptors, DynamicHost, DynamicInstance, DynamicPlugin, WireValue,
-};
+#[doc(hidden)]
+pub use crate::core::Core;
+pub use config::{Access, DEFAULT_CAPTURE_LIMIT, InstanceConfig, Mount};
+pub use descriptor::{DescriptorSource, Descriptors};
+pub use dynamic::{DynamicHost, DynamicInstance, DynamicPlugin, WireValue};
 pub use engine::{DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_MEMORY, Engine, EngineBuilder};
 pub use instance::Instance;
+pub use logging::{CALL_TARGET, LOG_TARGET, STDERR_TARGET, STDOUT_TARGET};
+pub use output::{Captured, MAX_FORWARDED_LINE, Output, Stream};
 pub use plugin::Plugin;
-pub use raw::{RawArg, RawArgs, RawInstance, RawPlugin, RawResult};
-pub use sandbox::{
-    Access, CALL_TARGET, DEFAULT_CAPTURE_LIMIT, InstanceConfig, LOG_TARGET, MAX_FORWARDED_LINE,
-    Mount, Output, STDERR_TARGET, STDOUT_TARGET,
-};
+pub use raw::{RawArg, RawArgs, RawFunc, RawInstance, RawPlugin, RawResult};
 pub use wasp::{Contract, Error, HostError, HostResult};

@@ -1,85 +1,18 @@
-//! What every instance's store holds, the imports the host provides, and how failures
-//! raised inside wasm become `wasp::Error`s.
+//! The imports the host provides to plugins: WASI, the `wasp` runtime module (panics, log
+//! lines), and the contract's host functions, which dispatch into the host's implementation.
 
+use crate::failure::wasm_error;
+use crate::store::StoreData;
 use crate::wasm::func_type;
 use std::mem::MaybeUninit;
-use std::time::Duration;
-use wasmtime::{AsContextMut, Caller, Func, Linker, Memory, Module, ValRaw};
-use wasp::__private::{HostDispatch, HostReturn, guest_slice};
+use wasmtime::{AsContextMut, Caller, Func, Linker, Module, ValRaw};
+use wasp::__private::{HostReturn, guest_slice};
 use wasp::{Error, Location};
 use wasp_abi::descriptor::HostInterface;
 use wasp_abi::{
     LOG_IMPORT, LOG_LEVEL_IMPORT, Level, MAX_LOG_LINE, MAX_WASM_PARAMS, PANIC_IMPORT,
     RUNTIME_MODULE, ValType, pack,
 };
-
-/// The per-instance state inside a wasmtime store.
-pub(crate) struct StoreData {
-    pub(crate) wasi: wasmtime_wasi::p1::WasiP1Ctx,
-    pub(crate) host: Box<dyn HostDispatch>,
-    /// The plugin's name and the instance's id, which its log lines carry.
-    pub(crate) plugin: std::sync::Arc<str>,
-    pub(crate) instance: u64,
-    /// Set right after instantiation; host functions need it to read and write arguments.
-    pub(crate) memory: Option<Memory>,
-    /// The plugin's `wasp_alloc`, verified at load to be `(i32) -> i32`.
-    pub(crate) alloc: Option<Func>,
-    pub(crate) limiter: MemoryLimiter,
-}
-
-/// Refuses memory growth beyond the engine's per-instance limit. The plugin's `memory.grow`
-/// simply fails, so an allocator may retry with less; the denial is remembered so that a call
-/// that then fails (typically by aborting) is reported as [`Error::MemoryLimit`] rather than as
-/// an unexplained trap or panic.
-pub(crate) struct MemoryLimiter {
-    pub(crate) max_memory: usize,
-    /// The largest size refused since the last successful call.
-    pub(crate) denied: Option<usize>,
-}
-
-impl MemoryLimiter {
-    pub(crate) fn new(max_memory: usize) -> Self {
-        MemoryLimiter {
-            max_memory,
-            denied: None,
-        }
-    }
-
-    /// The error for a call that failed after memory growth was refused, if it was.
-    pub(crate) fn take_denial(&mut self, function: &str) -> Option<Error> {
-        self.denied.take().map(|requested| Error::MemoryLimit {
-            function: function.to_string(),
-            requested,
-            limit: self.max_memory,
-        })
-    }
-}
-
-impl wasmtime::ResourceLimiter for MemoryLimiter {
-    fn memory_growing(
-        &mut self,
-        _current: usize,
-        desired: usize,
-        _maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
-        if desired <= self.max_memory {
-            Ok(true)
-        } else {
-            self.denied = Some(self.denied.map_or(desired, |d| d.max(desired)));
-            Ok(false)
-        }
-    }
-
-    fn table_growing(
-        &mut self,
-        _current: usize,
-        desired: usize,
-        _maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
-        // Tables hold function references; a million is far beyond any real plugin.
-        Ok(desired <= 1_000_000)
-    }
-}
 
 /// Module name of WASI preview 1 imports.
 pub(crate) const WASI_MODULE: &str = "wasi_snapshot_preview1";
@@ -178,14 +111,14 @@ pub(crate) fn linker(
                 let line = guest_slice(bytes, FUNCTION, ptr as u32 as u64, len as u32 as u64)
                     .map_err(wasmtime::Error::new)?;
                 let line = &line[..line.len().min(MAX_LOG_LINE as usize)];
-                crate::sandbox::emit_log(level, &data.plugin, data.instance, line);
+                crate::logging::emit_log(level, &data.plugin, data.instance, line);
                 Ok(())
             },
         )
         .map_err(wasm_error)?;
     linker
         .func_wrap(RUNTIME_MODULE, LOG_LEVEL_IMPORT, || -> i32 {
-            crate::sandbox::max_log_level()
+            crate::logging::max_log_level()
         })
         .map_err(wasm_error)?;
     if let Some(host) = host {
@@ -193,12 +126,25 @@ pub(crate) fn linker(
             let params = function.wasm_params();
             let results = function.wasm_results();
             let ty = func_type(engine, &params, &results);
-            let name = function.name.clone();
-            let call = move |caller: Caller<'_, StoreData>, values: &mut [MaybeUninit<ValRaw>]| {
-                call_host(caller, index, &name, &params, values)
+            let shape = HostShape {
+                index,
+                name: function.name.clone(),
+                result: match (&function.result, results.first()) {
+                    (Some(r), _) if r.is_buffer() => ResultShape::Buffer,
+                    (_, Some(&t)) => ResultShape::Value(t),
+                    (_, None) => ResultShape::None,
+                },
+                params,
             };
-            // SAFETY: `call_host` reads exactly `params` (the types given in `ty`) and writes
-            // at most one result of the type given in `ty`.
+            let call = move |caller: Caller<'_, StoreData>, values: &mut [MaybeUninit<ValRaw>]| {
+                call_host(caller, &shape, values)
+            };
+            // SAFETY: wasmtime calls `call` with `values` holding one initialised value per
+            // parameter of `ty`, with room for its results. `call_host` reads exactly the
+            // parameters `shape.params` lists (the types `ty` was built from) and writes a
+            // result only when `ty` has one, of the kind `shape.result` says: it checks the
+            // host's answer against that shape and fails the call otherwise. Every wasm type
+            // here is numeric, so any bits written are a valid value of it.
             unsafe { linker.func_new_unchecked(&host.module, &function.name, ty, call) }
                 .map_err(wasm_error)?;
         }
@@ -206,15 +152,29 @@ pub(crate) fn linker(
     Ok(linker)
 }
 
+/// What the engine knows of one host function from the contract, so that it can check the
+/// host's answer before handing it to the plugin.
+struct HostShape {
+    index: usize,
+    name: String,
+    params: Vec<ValType>,
+    result: ResultShape,
+}
+
+enum ResultShape {
+    None,
+    Value(ValType),
+    /// A string, bytes or an encoded value, copied into the plugin.
+    Buffer,
+}
+
 fn call_host(
     mut caller: Caller<'_, StoreData>,
-    index: usize,
-    name: &str,
-    params: &[ValType],
+    shape: &HostShape,
     values: &mut [MaybeUninit<ValRaw>],
 ) -> wasmtime::Result<()> {
     let mut args = [0u64; MAX_WASM_PARAMS];
-    for (i, ty) in params.iter().enumerate() {
+    for (i, ty) in shape.params.iter().enumerate() {
         // SAFETY: wasmtime initialised one value per parameter, of the declared types.
         let raw = unsafe { values[i].assume_init_ref() };
         args[i] = match ty {
@@ -224,6 +184,7 @@ fn call_host(
             ValType::F64 => raw.get_f64(),
         };
     }
+    let name = shape.name.as_str();
     let Some(memory) = caller.data().memory else {
         return Err(wasmtime::Error::new(Error::MissingExport {
             name: wasp_abi::MEMORY_EXPORT.to_string(),
@@ -235,16 +196,28 @@ fn call_host(
     let (bytes, data) = memory.data_and_store_mut(&mut caller);
     let returned = data
         .host
-        .call(index, bytes, &args[..params.len()])
+        .call(shape.index, bytes, &args[..shape.params.len()])
         .map_err(wasmtime::Error::new)?;
-    let result = match returned {
-        HostReturn::Unit => return Ok(()),
-        HostReturn::Value(bits) => bits,
-        HostReturn::Bytes(bytes) => copy_into_guest(&mut caller, name, &bytes)?,
+    let bits = match (&shape.result, returned) {
+        (ResultShape::None, HostReturn::Unit) => return Ok(()),
+        (ResultShape::Value(ty), HostReturn::Value(bits)) => match ty {
+            // A 32-bit value is stored zero-extended, which is how ValRaw holds i32 and f32.
+            ValType::I32 | ValType::F32 => bits & u64::from(u32::MAX),
+            ValType::I64 | ValType::F64 => bits,
+        },
+        (ResultShape::Buffer, HostReturn::Bytes(bytes)) => {
+            copy_into_guest(&mut caller, name, &bytes)?
+        }
+        (_, other) => {
+            return Err(wasmtime::Error::new(Error::Internal {
+                detail: format!(
+                    "host function `{name}` answered {other:?}, which does not fit its wasm type"
+                ),
+            }));
+        }
     };
-    // Scalar bits are zero-extended, which is the representation ValRaw uses for every
-    // 32-bit type as well.
-    values[0] = MaybeUninit::new(ValRaw::u64(result));
+    // The result slot exists: the function type has a result (checked just above).
+    values[0] = MaybeUninit::new(ValRaw::u64(bits));
     Ok(())
 }
 
@@ -259,12 +232,10 @@ fn copy_into_guest(
         return Ok(pack(0, 0));
     }
     let len = u32::try_from(bytes.len()).map_err(|_| {
-        wasmtime::Error::new(Error::Encode {
+        wasmtime::Error::new(Error::TooLarge {
             function: function.to_string(),
-            detail: format!(
-                "the result is {} bytes; a plugin addresses at most 4 GiB",
-                bytes.len()
-            ),
+            size: bytes.len() as u64,
+            limit: u64::from(u32::MAX),
         })
     })?;
     let (Some(alloc), Some(memory)) = (caller.data().alloc, caller.data().memory) else {
@@ -359,70 +330,6 @@ fn describe_extern(ty: &wasmtime::ExternType) -> String {
         wasmtime::ExternType::Table(_) => "a table".to_string(),
         wasmtime::ExternType::Global(_) => "a global".to_string(),
         wasmtime::ExternType::Tag(_) => "a tag".to_string(),
-    }
-}
-
-pub(crate) fn wasm_error(e: wasmtime::Error) -> Error {
-    Error::Wasm {
-        message: format!("{e:#}"),
-    }
-}
-
-/// The `wasp::Error` for a failure raised while `function` ran in `store`'s plugin: a refused
-/// memory growth explains it best, if there was one; otherwise see [`call_error`].
-pub(crate) fn store_call_error(
-    store: &mut wasmtime::Store<StoreData>,
-    function: &str,
-    timeout: Option<Duration>,
-    e: wasmtime::Error,
-) -> Error {
-    match store.data_mut().limiter.take_denial(function) {
-        Some(limit) => limit,
-        None => call_error(function, timeout, e),
-    }
-}
-
-/// The `wasp::Error` for a failure raised while `function` ran in the plugin, under a call
-/// timeout of `timeout`.
-pub(crate) fn call_error(function: &str, timeout: Option<Duration>, e: wasmtime::Error) -> Error {
-    let e = match e.downcast::<Error>() {
-        Ok(Error::MemoryLimit {
-            requested, limit, ..
-        }) => {
-            return Error::MemoryLimit {
-                function: function.to_string(),
-                requested,
-                limit,
-            };
-        }
-        Ok(ours) => return ours,
-        Err(e) => e,
-    };
-    if let (Some(wasmtime::Trap::Interrupt), Some(limit)) =
-        (e.downcast_ref::<wasmtime::Trap>(), timeout)
-    {
-        return Error::Timeout {
-            function: function.to_string(),
-            limit,
-        };
-    }
-    if let Some(exit) = e.downcast_ref::<wasmtime_wasi::I32Exit>() {
-        return Error::Exit {
-            function: function.to_string(),
-            status: exit.0,
-        };
-    }
-    let backtrace = e
-        .downcast_ref::<wasmtime::WasmBacktrace>()
-        .map(|bt| bt.to_string());
-    let message = match e.downcast_ref::<wasmtime::Trap>() {
-        Some(trap) => trap.to_string(),
-        None => format!("{e:#}"),
-    };
-    Error::Trap {
-        function: function.to_string(),
-        message,
-        backtrace,
     }
 }
 

@@ -1,68 +1,91 @@
 //! Calls by export name, for modules that follow docs/ABI.md without a contract.
 
+use crate::compile::{self, Loaded, runtime_exports};
+use crate::config::InstanceConfig;
+use crate::core::{Core, MethodSpec, ResultKind};
 use crate::engine::Engine;
-use crate::instance::{Core, Export};
-use crate::linking::{self, wasm_error};
-use crate::plugin::{
-    Compiled, compile, initialize_export, instantiate_core, optional_alloc, optional_memory,
-};
-use crate::sandbox::InstanceConfig;
+use crate::linking;
+use crate::output::{Captured, Stream};
 use crate::wasm::{describe_func_type, describe_wasm, func_type_is};
-use std::collections::HashMap;
+use std::fmt;
+use std::marker::PhantomData;
+use std::path::Path;
 use std::sync::Arc;
-use wasp::__private::{Backend, CallArgs, lift_bytes, lift_scalar, lift_string};
+use wasp::__private::{Abi, Backend, CallArgs, Wire, WireResult};
 use wasp::{Error, HostContract, NoHost};
-use wasp_abi::{Scalar, ValType};
+use wasp_abi::{MAX_WASM_PARAMS, ValType};
 
 /// A module loaded for calls by export name, for modules that follow docs/ABI.md without a
 /// contract descriptor. Argument and result types are checked against the export's wasm type
-/// at the first call. Scalars travel as wasm values; strings and bytes as docs/ABI.md says
-/// (arguments in a block from `wasp_alloc`, results as a packed `i64`).
+/// when a function is resolved. Scalars travel as wasm values; strings and bytes as
+/// docs/ABI.md says (arguments in a block from `wasp_alloc`, results as a packed `i64`).
 ///
-/// ```no_run
+/// ```
 /// # fn main() -> Result<(), wasp::Error> {
 /// let engine = wasp_host::Engine::new()?;
-/// let plugin = engine.load_raw("examples/greeter/plugins/greeter-rust.wasm")?;
+/// let plugin = engine.load_raw("../tests/wat/raw.wat")?;
 /// let mut instance = plugin.instantiate()?;
+/// // By name, checked on every call:
 /// let sum: i32 = instance.call("sum", (3, 2))?;
-/// let hello: String = instance.call("hello", ("Nic",))?;
+/// assert_eq!(sum, 5);
+/// // Resolved once, then as fast as a typed contract call:
+/// let sum = instance.func::<(i32, i32), i32>("sum")?;
+/// assert_eq!(sum.call(&mut instance, (40, 2))?, 42);
 /// # Ok(())
 /// # }
 /// ```
 #[derive(Clone)]
 pub struct RawPlugin {
-    shared: Arc<Compiled>,
+    loaded: Arc<Loaded>,
     name: Arc<str>,
 }
 
-impl RawPlugin {
-    pub(crate) fn load(engine: &Engine, bytes: &[u8]) -> Result<RawPlugin, Error> {
-        let (module, _) = compile(engine, bytes)?;
-        let problems = linking::check_imports(&module, None, &[]);
+impl fmt::Debug for RawPlugin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawPlugin")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// Loads a module for calls by export name, without a contract ([`RawPlugin`]).
+    ///
+    /// # Errors
+    /// [`Error::Io`] if the file cannot be read; otherwise as [`Engine::load_raw_bytes`].
+    pub fn load_raw(&self, path: impl AsRef<Path>) -> Result<RawPlugin, Error> {
+        let path = path.as_ref();
+        let plugin = self.load_raw_bytes(&compile::read(path)?)?;
+        Ok(match compile::stem(path) {
+            Some(name) => plugin.with_name(name),
+            None => plugin,
+        })
+    }
+
+    /// Loads a module for calls by export name from its bytes.
+    ///
+    /// # Errors
+    /// [`Error::Wasm`] when the bytes are not a valid module, [`Error::ContractMismatch`]
+    /// when it imports something the host does not provide.
+    pub fn load_raw_bytes(&self, bytes: &[u8]) -> Result<RawPlugin, Error> {
+        let compiled = compile::compile(self, bytes)?;
+        let problems = linking::check_imports(&compiled.module, None, &[]);
         if !problems.is_empty() {
             return Err(Error::ContractMismatch {
                 contract: "(raw module)".to_string(),
                 differences: problems,
             });
         }
-        let linker = linking::linker(&engine.inner, None)?;
-        let pre = linker.instantiate_pre(&module).map_err(wasm_error)?;
+        let linker = linking::linker(&self.inner, None)?;
+        let exports = runtime_exports(&compiled.module);
         Ok(RawPlugin {
+            loaded: Arc::new(Loaded::new(self, &compiled.module, &linker, exports)?),
             name: Arc::from("raw"),
-            shared: Arc::new(Compiled {
-                engine: engine.inner.clone(),
-                limits: engine.limits,
-                memory: optional_memory(&module),
-                alloc: optional_alloc(&module),
-                initialize: initialize_export(&module),
-                pre,
-                exports: Vec::new(),
-                names: Arc::from(Vec::new()),
-                descriptor: None,
-            }),
         })
     }
+}
 
+impl RawPlugin {
     /// Creates a new, isolated instance with the default sandbox
     /// ([`InstanceConfig::default`]).
     ///
@@ -78,20 +101,13 @@ impl RawPlugin {
     /// As [`crate::Plugin::instantiate_with`].
     pub fn instantiate_with(&self, config: &InstanceConfig) -> Result<RawInstance, Error> {
         let dispatch = <NoHost as HostContract<()>>::into_dispatch(());
-        let core = instantiate_core(&self.shared, &self.name, config, dispatch)?;
-        Ok(RawInstance {
-            core,
-            by_name: HashMap::new(),
-            signatures: Vec::new(),
-            shared: self.shared.clone(),
-        })
+        let core = self.loaded.instantiate(&self.name, config, dispatch)?;
+        Ok(RawInstance { core })
     }
-}
 
-impl RawPlugin {
-    /// The module's name: the file's stem for [`Engine::load_raw`](crate::Engine::load_raw),
-    /// `raw` for [`Engine::load_raw_bytes`](crate::Engine::load_raw_bytes), or what
-    /// [`RawPlugin::with_name`] set. See [`Plugin::name`](crate::Plugin::name).
+    /// The module's name: the file's stem for [`Engine::load_raw`], `raw` for
+    /// [`Engine::load_raw_bytes`], or what [`RawPlugin::with_name`] set. See
+    /// [`Plugin::name`](crate::Plugin::name).
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -106,29 +122,50 @@ impl RawPlugin {
 /// An instance of a [`RawPlugin`].
 pub struct RawInstance {
     core: Core,
-    shared: Arc<Compiled>,
-    by_name: HashMap<String, usize>,
-    signatures: Vec<(Vec<ValType>, Vec<ValType>)>,
+}
+
+impl fmt::Debug for RawInstance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawInstance")
+            .field("core", &self.core)
+            .finish()
+    }
 }
 
 impl RawInstance {
-    /// Calls export `name` with `args` (a tuple of scalars, `&str`, `String`, `&[u8]` or
-    /// `Vec<u8>`) and returns its result as `R` (`()`, a scalar, `String` or `Vec<u8>`).
+    /// Calls export `name` with `args` (a tuple of [`RawArg`]s: scalars, strings such as
+    /// `&str` or `String`, byte buffers such as `&[u8]` or `Vec<u8>`, serde values) and returns
+    /// its result as `R` (a [`RawResult`]: `()`, a scalar, `String`, `Vec<u8>`, ...).
+    /// The export's type is checked on every call; [`RawInstance::func`] checks it once.
     ///
     /// # Errors
     /// [`Error::MissingExport`] when there is no such function or its wasm type does not
     /// match `args` and `R`; otherwise any error of the call.
     pub fn call<R: RawResult>(&mut self, name: &str, args: impl RawArgs) -> Result<R, Error> {
-        let index = self.resolve(name, &args, R::val_type())?;
+        let index = self.resolve(name, &Signature::of::<_, R>(&args))?;
         let mut call_args = CallArgs::new();
-        args.push_all(&mut call_args);
-        let bits = self.core.call(index, &mut call_args)?;
-        R::lift(&mut self.core, index, bits)
+        args.push_all(name, &mut call_args)?;
+        self.core.call::<R>(index, &mut call_args)
+    }
+
+    /// Resolves export `name` once, checking its wasm type against `P` and `R`, for calls
+    /// that cost what a typed contract call costs.
+    ///
+    /// # Errors
+    /// [`Error::MissingExport`] when there is no such function or its wasm type does not
+    /// match `P` and `R`.
+    pub fn func<P: RawArgs, R: RawResult>(&mut self, name: &str) -> Result<RawFunc<P, R>, Error> {
+        let index = self.resolve(name, &Signature::of_types::<P, R>())?;
+        Ok(RawFunc {
+            index,
+            instance: self.core.id(),
+            signature: PhantomData,
+        })
     }
 
     /// Whether an earlier failure poisoned the instance.
     pub fn is_poisoned(&self) -> bool {
-        self.core.poisoned.is_some()
+        self.core.is_poisoned()
     }
 
     /// The current size of the module's linear memory, in bytes (0 without one).
@@ -138,162 +175,196 @@ impl RawInstance {
 
     /// This instance's process-wide id; see [`Instance::id`](crate::Instance::id).
     pub fn id(&self) -> u64 {
-        self.core.id
+        self.core.id()
     }
 
     /// The name of the module this instance was created from.
     pub fn plugin_name(&self) -> &str {
-        &self.core.plugin
+        self.core.plugin_name()
     }
 
-    /// Captured standard output so far; see [`Instance::stdout`](crate::Instance::stdout).
-    pub fn stdout(&self) -> Vec<u8> {
-        self.core
-            .captured(false)
-            .map_or_else(Vec::new, |c| c.contents())
+    /// What the module wrote to `stream` when it is captured; see
+    /// [`Instance::captured`](crate::Instance::captured).
+    pub fn captured(&self, stream: Stream) -> Option<&Captured> {
+        self.core.captured(stream)
     }
 
-    /// Takes the captured standard output; see [`Instance::take_stdout`](crate::Instance::take_stdout).
-    pub fn take_stdout(&mut self) -> Vec<u8> {
-        self.core
-            .captured(false)
-            .map_or_else(Vec::new, |c| c.take())
-    }
-
-    /// Bytes of standard output dropped at the capture limit.
-    pub fn stdout_dropped(&self) -> u64 {
-        self.core.captured(false).map_or(0, |c| c.dropped())
-    }
-
-    /// Captured standard error so far.
-    pub fn stderr(&self) -> Vec<u8> {
-        self.core
-            .captured(true)
-            .map_or_else(Vec::new, |c| c.contents())
-    }
-
-    /// Takes the captured standard error.
-    pub fn take_stderr(&mut self) -> Vec<u8> {
-        self.core.captured(true).map_or_else(Vec::new, |c| c.take())
-    }
-
-    /// Bytes of standard error dropped at the capture limit.
-    pub fn stderr_dropped(&self) -> u64 {
-        self.core.captured(true).map_or(0, |c| c.dropped())
-    }
-
-    fn resolve(
-        &mut self,
-        name: &str,
-        args: &impl RawArgs,
-        result: Option<ValType>,
-    ) -> Result<usize, Error> {
-        let mut params = Vec::new();
-        args.val_types(&mut params);
-        let results: Vec<ValType> = result.into_iter().collect();
+    /// The number of export `name`, after checking it has the wasm type `signature`.
+    fn resolve(&mut self, name: &str, signature: &Signature) -> Result<usize, Error> {
         let mismatch = |detail: String| Error::MissingExport {
             name: name.to_string(),
             detail,
         };
-        if let Some(&index) = self.by_name.get(name) {
-            let (p, r) = &self.signatures[index];
-            if *p == params && *r == results {
+        if let Some((index, spec)) = self.core.method(name) {
+            if signature.matches(&spec.params, &spec.results) {
                 return Ok(index);
             }
             return Err(mismatch(format!(
                 "has wasm type {}, the call passes {}",
-                describe_wasm(p, r),
-                describe_wasm(&params, &results)
+                describe_wasm(&spec.params, &spec.results),
+                signature.describe()
             )));
         }
-        let module = self.shared.pre.module();
-        let export = module
-            .get_export_index(name)
-            .ok_or_else(|| mismatch("not exported".to_string()))?;
-        let func = self
-            .core
-            .instance_export(&export)
+        let instance = self.core.instance();
+        let store = self.core.store_mut();
+        let func = instance
+            .get_export(&mut *store, name)
+            .ok_or_else(|| mismatch("not exported".to_string()))?
+            .into_func()
             .ok_or_else(|| mismatch("is not a function".to_string()))?;
-        let ty = func.ty(&self.core.store);
+        let ty = func.ty(&*store);
+        let (params, results) = signature.types();
         if !func_type_is(&ty, &params, &results) {
             return Err(mismatch(format!(
                 "has wasm type {}, the call passes {}",
                 describe_func_type(&ty),
-                describe_wasm(&params, &results)
+                signature.describe()
             )));
         }
-        let index = self.core.exports.len();
-        self.core.exports.push(Export {
-            func: Some(func),
-            params: params.len(),
-            has_result: !results.is_empty(),
+        let spec = MethodSpec {
+            name: name.to_string(),
+            label: name.to_string(),
+            export: None,
+            params,
+            results,
+            result: signature.result,
             since: 1,
-        });
-        let mut names: Vec<String> = self.core.names.to_vec();
-        names.push(name.to_string());
-        self.core.names = names.into();
-        self.by_name.insert(name.to_string(), index);
-        self.signatures.push((params, results));
-        Ok(index)
+        };
+        Ok(self.core.add_export(spec, func))
     }
 }
 
-/// One argument of a raw call.
-pub trait RawArg {
-    /// The wasm values it travels as.
-    fn val_types(out: &mut Vec<ValType>);
-    /// Appends it to a call.
-    fn push<'a>(&'a self, args: &mut CallArgs<'a>);
+/// An export of one [`RawInstance`], resolved and type-checked once by
+/// [`RawInstance::func`]: calling it costs what a typed contract call costs.
+pub struct RawFunc<P, R> {
+    index: usize,
+    instance: u64,
+    signature: PhantomData<fn(P) -> R>,
 }
 
-macro_rules! scalar_raw_arg {
-    ($($t:ty),*) => {$(
-        impl RawArg for $t {
-            fn val_types(out: &mut Vec<ValType>) {
-                out.push(<$t as Scalar>::VAL_TYPE);
-            }
-            fn push<'a>(&'a self, args: &mut CallArgs<'a>) {
-                args.push_scalar(*self);
-            }
-        }
-    )*};
+impl<P, R> Clone for RawFunc<P, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
 }
-scalar_raw_arg!(
-    i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64, bool, char
-);
 
-macro_rules! bytes_raw_arg {
-    ($($t:ty),*) => {$(
-        impl RawArg for $t {
-            fn val_types(out: &mut Vec<ValType>) {
-                out.extend([ValType::I32, ValType::I32]);
-            }
-            fn push<'a>(&'a self, args: &mut CallArgs<'a>) {
-                args.push_bytes(AsRef::<[u8]>::as_ref(self));
-            }
-        }
-    )*};
+impl<P, R> Copy for RawFunc<P, R> {}
+
+impl<P, R> fmt::Debug for RawFunc<P, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawFunc")
+            .field("instance", &self.instance)
+            .field("index", &self.index)
+            .finish()
+    }
 }
-bytes_raw_arg!(&str, String, &[u8], Vec<u8>);
+
+impl<P: RawArgs, R: RawResult> RawFunc<P, R> {
+    /// Calls the export on `instance`, which must be the instance it was resolved on.
+    ///
+    /// # Errors
+    /// [`Error::MissingExport`] when `instance` is another instance; otherwise any error of
+    /// the call.
+    #[inline]
+    pub fn call(&self, instance: &mut RawInstance, args: P) -> Result<R, Error> {
+        if instance.core.id() != self.instance {
+            return Err(Error::MissingExport {
+                name: format!("#{}", self.index),
+                detail: format!(
+                    "this function was resolved on instance {}; resolve it again on instance {}",
+                    self.instance,
+                    instance.core.id()
+                ),
+            });
+        }
+        let mut call_args = CallArgs::new();
+        args.push_all("(raw function)", &mut call_args)?;
+        instance.core.call::<R>(self.index, &mut call_args)
+    }
+}
+
+/// The wasm type a raw call expects, built without allocating.
+struct Signature {
+    params: [ValType; MAX_WASM_PARAMS],
+    len: usize,
+    result: ResultKind,
+    result_type: Option<ValType>,
+}
+
+impl Signature {
+    fn of<A: RawArgs, R: RawResult>(_: &A) -> Signature {
+        Signature::of_types::<A, R>()
+    }
+
+    fn of_types<A: RawArgs, R: RawResult>() -> Signature {
+        let mut signature = Signature {
+            params: [ValType::I32; MAX_WASM_PARAMS],
+            len: 0,
+            result: match (<R::Abi as Abi>::RESULT, <R::Abi as Abi>::BUFFER) {
+                (None, _) => ResultKind::None,
+                (Some(_), false) => ResultKind::Value,
+                (Some(_), true) => ResultKind::Buffer,
+            },
+            result_type: <R::Abi as Abi>::RESULT,
+        };
+        A::val_types(&mut |t| {
+            if signature.len < MAX_WASM_PARAMS {
+                signature.params[signature.len] = t;
+            }
+            signature.len += 1;
+        });
+        signature
+    }
+
+    fn matches(&self, params: &[ValType], results: &[ValType]) -> bool {
+        self.len <= MAX_WASM_PARAMS
+            && &self.params[..self.len] == params
+            && results == self.result_type.as_slice()
+    }
+
+    fn types(&self) -> (Vec<ValType>, Vec<ValType>) {
+        let len = self.len.min(MAX_WASM_PARAMS);
+        (
+            self.params[..len].to_vec(),
+            self.result_type.into_iter().collect(),
+        )
+    }
+
+    fn describe(&self) -> String {
+        let (params, results) = self.types();
+        describe_wasm(&params, &results)
+    }
+}
+
+/// One argument of a raw call: any type a contract method can take, travelling the same way
+/// (scalars as wasm values, strings and byte buffers raw, the rest encoded). Implemented for
+/// exactly those types; it cannot be implemented elsewhere.
+pub trait RawArg: Wire {}
+
+impl<T: Wire + ?Sized> RawArg for T {}
 
 /// The arguments of a raw call: a tuple of [`RawArg`]s.
 pub trait RawArgs {
     /// The wasm values they travel as.
-    fn val_types(&self, out: &mut Vec<ValType>);
-    /// Appends them to a call.
-    fn push_all<'a>(&'a self, args: &mut CallArgs<'a>);
+    fn val_types(out: &mut dyn FnMut(ValType));
+    /// Appends them to a call of `function`.
+    ///
+    /// # Errors
+    /// [`Error::Encode`] when a serde value cannot be encoded.
+    fn push_all<'a>(&'a self, function: &str, args: &mut CallArgs<'a>) -> Result<(), Error>;
 }
 
 macro_rules! tuple_raw_args {
     ($($name:ident),*) => {
         impl<$($name: RawArg),*> RawArgs for ($($name,)*) {
-            fn val_types(&self, _out: &mut Vec<ValType>) {
-                $($name::val_types(_out);)*
+            fn val_types(_out: &mut dyn FnMut(ValType)) {
+                $(<$name::Abi as Abi>::PARAMS.iter().for_each(|&t| _out(t));)*
             }
             #[allow(non_snake_case)]
-            fn push_all<'a>(&'a self, _args: &mut CallArgs<'a>) {
+            fn push_all<'a>(&'a self, _function: &str, _args: &mut CallArgs<'a>) -> Result<(), Error> {
                 let ($($name,)*) = self;
-                $($name.push(_args);)*
+                $($name.lower(_function, _args)?;)*
+                Ok(())
             }
         }
     };
@@ -308,56 +379,8 @@ tuple_raw_args!(A, B, C, D, E, F);
 tuple_raw_args!(A, B, C, D, E, F, G);
 tuple_raw_args!(A, B, C, D, E, F, G, H);
 
-/// The result of a raw call.
-pub trait RawResult: Sized {
-    /// The wasm value it travels as, if any.
-    fn val_type() -> Option<ValType>;
-    /// Reads it from the call's raw result.
-    ///
-    /// # Errors
-    /// When the plugin's value is invalid or its pointer lies.
-    fn lift(backend: &mut dyn Backend, index: usize, bits: u64) -> Result<Self, Error>;
-}
+/// The result of a raw call: any type a contract method can return, lifted the same way.
+/// Implemented for exactly those types; it cannot be implemented elsewhere.
+pub trait RawResult: WireResult {}
 
-impl RawResult for () {
-    fn val_type() -> Option<ValType> {
-        None
-    }
-    fn lift(_: &mut dyn Backend, _: usize, _: u64) -> Result<(), Error> {
-        Ok(())
-    }
-}
-
-macro_rules! scalar_raw_result {
-    ($($t:ty),*) => {$(
-        impl RawResult for $t {
-            fn val_type() -> Option<ValType> {
-                Some(<$t as Scalar>::VAL_TYPE)
-            }
-            fn lift(backend: &mut dyn Backend, index: usize, bits: u64) -> Result<Self, Error> {
-                lift_scalar::<$t>(backend, index, bits)
-            }
-        }
-    )*};
-}
-scalar_raw_result!(
-    i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64, bool, char
-);
-
-impl RawResult for String {
-    fn val_type() -> Option<ValType> {
-        Some(ValType::I64)
-    }
-    fn lift(backend: &mut dyn Backend, index: usize, bits: u64) -> Result<Self, Error> {
-        lift_string(backend, index, bits)
-    }
-}
-
-impl RawResult for Vec<u8> {
-    fn val_type() -> Option<ValType> {
-        Some(ValType::I64)
-    }
-    fn lift(backend: &mut dyn Backend, index: usize, bits: u64) -> Result<Self, Error> {
-        lift_bytes(backend, index, bits)
-    }
-}
+impl<T: WireResult> RawResult for T {}

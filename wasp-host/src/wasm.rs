@@ -2,13 +2,14 @@
 
 use wasp_abi::ValType;
 
-/// The contents of every custom section called `name`, concatenated. Reads only the section
-/// framing of the binary format, with every length checked; a malformed binary yields what
-/// was read before the damage (the compiler has already rejected invalid modules).
-pub(crate) fn custom_section(bytes: &[u8], name: &str) -> Vec<u8> {
+/// The contents of every custom section called `name`, concatenated, or `Err(size)` when
+/// they add up to more than `max` bytes. Reads only the section framing of the binary format,
+/// with every length checked; a malformed binary yields what was read before the damage (the
+/// compiler has already rejected invalid modules).
+pub(crate) fn custom_section(bytes: &[u8], name: &str, max: usize) -> Result<Vec<u8>, usize> {
     let mut out = Vec::new();
     if bytes.len() < 8 || &bytes[..4] != b"\0asm" {
-        return out;
+        return Ok(out);
     }
     let mut at = 8;
     while at < bytes.len() {
@@ -26,12 +27,16 @@ pub(crate) fn custom_section(bytes: &[u8], name: &str) -> Vec<u8> {
         if let (0, Some((name_len, name_at))) = (id, leb_u32(bytes, next)) {
             let name_end = name_at.saturating_add(name_len as usize);
             if name_end <= end && &bytes[name_at..name_end] == name.as_bytes() {
+                let size = out.len() + (end - name_end);
+                if size > max {
+                    return Err(size);
+                }
                 out.extend_from_slice(&bytes[name_end..end]);
             }
         }
         at = end;
     }
-    out
+    Ok(out)
 }
 
 fn leb_u32(bytes: &[u8], mut at: usize) -> Option<(u32, usize)> {
@@ -127,16 +132,18 @@ mod tests {
             m.extend_from_slice(payload);
         }
         m.extend_from_slice(&[0, 3, 1, b'x', b'y']);
-        assert_eq!(custom_section(&m, "wasp"), b"abcd");
-        assert_eq!(custom_section(&m, "x"), b"y");
+        assert_eq!(custom_section(&m, "wasp", 4), Ok(b"abcd".to_vec()));
+        assert_eq!(custom_section(&m, "x", 4), Ok(b"y".to_vec()));
+        // The cap counts every section of the name together.
+        assert_eq!(custom_section(&m, "wasp", 3), Err(4));
     }
 
     #[test]
     fn truncated_or_lying_lengths_do_not_panic() {
         let mut m = b"\0asm\x01\0\0\0".to_vec();
         m.extend_from_slice(&[0, 0xff, 0xff, 0xff, 0xff, 0x0f, 1, b'a']);
-        assert!(custom_section(&m, "a").is_empty());
-        assert!(custom_section(b"\0asm", "a").is_empty());
-        assert!(custom_section(&[0, 0x80, 0x80], "a").is_empty());
+        assert_eq!(custom_section(&m, "a", 16), Ok(Vec::new()));
+        assert_eq!(custom_section(b"\0asm", "a", 16), Ok(Vec::new()));
+        assert_eq!(custom_section(&[0, 0x80, 0x80], "a", 16), Ok(Vec::new()));
     }
 }

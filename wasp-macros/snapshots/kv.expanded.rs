@@ -23,6 +23,12 @@ where
             )
     }
 }
+impl<T> ::wasp::Encoded for Stats<T>
+where
+    T: ::wasp::Schema,
+    Self: ::wasp::__private::serde::Serialize
+        + ::wasp::__private::serde::de::DeserializeOwned,
+{}
 impl ::wasp::Schema for Mode {
     fn describe(__types: &mut ::wasp::descriptor::Types) -> ::wasp::descriptor::Type {
         let __name = ::std::string::String::from("Mode");
@@ -45,6 +51,7 @@ impl ::wasp::Schema for Mode {
             )
     }
 }
+impl ::wasp::Encoded for Mode {}
 pub trait KvHost {
     fn log(&mut self, line: &str);
     fn fetch(&mut self, key: String) -> wasp::HostResult<Option<Vec<u8>>>;
@@ -57,14 +64,14 @@ impl ::wasp::HostInterface for dyn KvHost {
         ::core::option::Option::Some(::wasp::descriptor::HostInterface {
             module: ::std::string::String::from("KvHost"),
             functions: ::std::vec![
-                ::wasp::__private::function("log", 1u32,
-                ::std::vec![::wasp::__private::WireType::String],
-                ::core::option::Option::None), ::wasp::__private::function("fetch", 1u32,
-                ::std::vec![::wasp::__private::WireType::String],
-                ::core::option::Option::Some(::wasp::__private::serde_wire:: < Option <
-                Vec < u8 > > > (__types))), ::wasp::__private::function("now", 1u32,
-                ::std::vec![],
-                ::core::option::Option::Some(::wasp::__private::WireType::Scalar(::wasp::__private::ScalarType::U64)))
+                ::wasp::__private::function("log", 1u32, ::std::vec![< & str as
+                ::wasp::__private::Wire > ::wire_type(__types)], < () as
+                ::wasp::__private::WireResult > ::wire_type(__types)),
+                ::wasp::__private::function("fetch", 1u32, ::std::vec![< String as
+                ::wasp::__private::Wire > ::wire_type(__types)], < Option < Vec < u8 > >
+                as ::wasp::__private::WireResult > ::wire_type(__types)),
+                ::wasp::__private::function("now", 1u32, ::std::vec![], < u64 as
+                ::wasp::__private::WireResult > ::wire_type(__types))
             ],
         })
     }
@@ -82,66 +89,45 @@ for __WaspKvHostDispatch<__WaspHost> {
     ) -> ::core::result::Result<::wasp::__private::HostReturn, ::wasp::Error> {
         match function {
             0usize => {
-                if args.len() != 2usize {
-                    return ::core::result::Result::Err(::wasp::Error::Decode {
-                        function: ::std::string::String::from("log"),
-                        detail: ::std::format!(
-                            "expected {} wasm arguments, got {}", 2usize, args.len()
-                        ),
-                    });
-                }
-                let __a0 = ::wasp::__private::host_arg_str(
-                    memory,
+                let mut __args = ::wasp::__private::HostArgs::new(
                     "log",
-                    args[0usize],
-                    args[0usize + 1],
+                    memory,
+                    args,
+                    0usize
+                        + <<&str as ::wasp::__private::Wire>::Abi as ::wasp::__private::Abi>::PARAMS
+                            .len(),
                 )?;
+                let __a0 = __args.lift::<&str>()?;
                 let __r = <__WaspHost as KvHost>::log(&mut self.0, __a0);
-                ::core::result::Result::Ok({
-                    let () = __r;
-                    ::wasp::__private::HostReturn::Unit
-                })
+                <() as ::wasp::__private::WireResult>::host_return(__r, "log")
             }
             1usize => {
-                if args.len() != 2usize {
-                    return ::core::result::Result::Err(::wasp::Error::Decode {
-                        function: ::std::string::String::from("fetch"),
-                        detail: ::std::format!(
-                            "expected {} wasm arguments, got {}", 2usize, args.len()
-                        ),
-                    });
-                }
-                let __a0 = ::std::string::String::from(
-                    ::wasp::__private::host_arg_str(
-                        memory,
-                        "fetch",
-                        args[0usize],
-                        args[0usize + 1],
-                    )?,
-                );
+                let mut __args = ::wasp::__private::HostArgs::new(
+                    "fetch",
+                    memory,
+                    args,
+                    0usize
+                        + <<String as ::wasp::__private::Wire>::Abi as ::wasp::__private::Abi>::PARAMS
+                            .len(),
+                )?;
+                let __a0 = __args.lift::<String>()?;
                 let __r = ::wasp::__private::host_result(
                     "fetch",
                     <__WaspHost as KvHost>::fetch(&mut self.0, __a0),
                 )?;
-                ::core::result::Result::Ok(
-                    ::wasp::__private::host_return_serde("fetch", &__r)?,
-                )
+                <Option<
+                    Vec<u8>,
+                > as ::wasp::__private::WireResult>::host_return(__r, "fetch")
             }
             2usize => {
-                if args.len() != 0usize {
-                    return ::core::result::Result::Err(::wasp::Error::Decode {
-                        function: ::std::string::String::from("now"),
-                        detail: ::std::format!(
-                            "expected {} wasm arguments, got {}", 0usize, args.len()
-                        ),
-                    });
-                }
+                let mut __args = ::wasp::__private::HostArgs::new(
+                    "now",
+                    memory,
+                    args,
+                    0usize,
+                )?;
                 let __r = <__WaspHost as KvHost>::now(&mut self.0);
-                ::core::result::Result::Ok(
-                    ::wasp::__private::HostReturn::Value(
-                        <u64 as ::wasp::__private::Scalar>::into_bits(__r),
-                    ),
-                )
+                <u64 as ::wasp::__private::WireResult>::host_return(__r, "now")
             }
             _ => {
                 ::core::result::Result::Err(::wasp::Error::Decode {
@@ -170,51 +156,76 @@ pub mod kv_host {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     #[link(wasm_import_module = "KvHost")]
+    #[allow(improper_ctypes)]
     unsafe extern "C" {
         #[link_name = "log"]
-        fn __wasp_import_log(__w0: i32, __w0_len: i32);
+        fn __wasp_import_log(
+            __w0_1: ::wasp::__private::P1<
+                ::wasp::__private::AbiOf<fn(<&str as ::wasp::__private::Wire>::Abi)>,
+            >,
+            __w0_2: ::wasp::__private::P2<
+                ::wasp::__private::AbiOf<fn(<&str as ::wasp::__private::Wire>::Abi)>,
+            >,
+        ) -> ::wasp::__private::Ret<
+            ::wasp::__private::AbiOf<fn(<() as ::wasp::__private::WireResult>::Abi)>,
+        >;
     }
     #[cfg(target_arch = "wasm32")]
     ///Calls the host function `log`.
-    pub fn log(line: &str) -> () {
-        let __b0: &[u8] = ::core::convert::AsRef::<[u8]>::as_ref(&line);
-        let __raw = unsafe {
-            __wasp_import_log(
-                ::wasp::__private::guest::ptr_of(__b0),
-                ::wasp::__private::guest::len_of(__b0),
-            )
-        };
-        let () = __raw;
+    pub fn log(line: &str) {
+        let mut __keep0 = ::std::vec::Vec::new();
+        let (__w0_1, __w0_2) = <&str as ::wasp::__private::Wire>::import_arg(
+            &line,
+            &mut __keep0,
+        );
+        let __raw = unsafe { __wasp_import_log(__w0_1, __w0_2) };
+        unsafe { <() as ::wasp::__private::WireResult>::from_host_ret(__raw) }
     }
     #[cfg(target_arch = "wasm32")]
     #[link(wasm_import_module = "KvHost")]
+    #[allow(improper_ctypes)]
     unsafe extern "C" {
         #[link_name = "fetch"]
-        fn __wasp_import_fetch(__w0: i32, __w0_len: i32) -> i64;
+        fn __wasp_import_fetch(
+            __w0_1: ::wasp::__private::P1<
+                ::wasp::__private::AbiOf<fn(<String as ::wasp::__private::Wire>::Abi)>,
+            >,
+            __w0_2: ::wasp::__private::P2<
+                ::wasp::__private::AbiOf<fn(<String as ::wasp::__private::Wire>::Abi)>,
+            >,
+        ) -> ::wasp::__private::Ret<
+            ::wasp::__private::AbiOf<
+                fn(<Option<Vec<u8>> as ::wasp::__private::WireResult>::Abi),
+            >,
+        >;
     }
     #[cfg(target_arch = "wasm32")]
     ///Calls the host function `fetch`.
     pub fn fetch(key: String) -> Option<Vec<u8>> {
-        let __b0: &[u8] = ::core::convert::AsRef::<[u8]>::as_ref(&key);
-        let __raw = unsafe {
-            __wasp_import_fetch(
-                ::wasp::__private::guest::ptr_of(__b0),
-                ::wasp::__private::guest::len_of(__b0),
-            )
-        };
-        unsafe { ::wasp::__private::guest::take_host_serde::<Option<Vec<u8>>>(__raw) }
+        let mut __keep0 = ::std::vec::Vec::new();
+        let (__w0_1, __w0_2) = <String as ::wasp::__private::Wire>::import_arg(
+            &key,
+            &mut __keep0,
+        );
+        let __raw = unsafe { __wasp_import_fetch(__w0_1, __w0_2) };
+        unsafe {
+            <Option<Vec<u8>> as ::wasp::__private::WireResult>::from_host_ret(__raw)
+        }
     }
     #[cfg(target_arch = "wasm32")]
     #[link(wasm_import_module = "KvHost")]
+    #[allow(improper_ctypes)]
     unsafe extern "C" {
         #[link_name = "now"]
-        fn __wasp_import_now() -> i64;
+        fn __wasp_import_now() -> ::wasp::__private::Ret<
+            ::wasp::__private::AbiOf<fn(<u64 as ::wasp::__private::WireResult>::Abi)>,
+        >;
     }
     #[cfg(target_arch = "wasm32")]
     ///Calls the host function `now`.
     pub fn now() -> u64 {
         let __raw = unsafe { __wasp_import_now() };
-        ::wasp::__private::guest::scalar_arg::<u64>(__raw)
+        unsafe { <u64 as ::wasp::__private::WireResult>::from_host_ret(__raw) }
     }
 }
 pub trait Kv {
@@ -252,13 +263,13 @@ impl KvHandle {
         key: &str,
     ) -> ::core::result::Result<Option<Vec<u8>>, ::wasp::Error> {
         let mut __args = ::wasp::__private::CallArgs::new();
-        __args.push_bytes(::core::convert::AsRef::<[u8]>::as_ref(&key));
+        <&str as ::wasp::__private::Wire>::lower(&key, "get", &mut __args)?;
         let __raw = ::wasp::__private::Backend::call(
             &mut *self.backend,
             0usize,
             &mut __args,
         )?;
-        ::wasp::__private::lift_serde::<
+        ::wasp::__private::lift_result::<
             Option<Vec<u8>>,
         >(&mut *self.backend, 0usize, __raw)
     }
@@ -273,18 +284,15 @@ impl KvHandle {
         ttl: Option<u32>,
     ) -> ::core::result::Result<(), ::wasp::Error> {
         let mut __args = ::wasp::__private::CallArgs::new();
-        __args.push_bytes(::core::convert::AsRef::<[u8]>::as_ref(&key));
-        __args.push_bytes(::core::convert::AsRef::<[u8]>::as_ref(&value));
-        __args.push_serde("put", &ttl)?;
+        <String as ::wasp::__private::Wire>::lower(&key, "put", &mut __args)?;
+        <Vec<u8> as ::wasp::__private::Wire>::lower(&value, "put", &mut __args)?;
+        <Option<u32> as ::wasp::__private::Wire>::lower(&ttl, "put", &mut __args)?;
         let __raw = ::wasp::__private::Backend::call(
             &mut *self.backend,
             1usize,
             &mut __args,
         )?;
-        {
-            let _ = __raw;
-            ::core::result::Result::Ok(())
-        }
+        ::wasp::__private::lift_result::<()>(&mut *self.backend, 1usize, __raw)
     }
     ///Calls the plugin's `count`.
     ///
@@ -297,7 +305,7 @@ impl KvHandle {
             2usize,
             &mut __args,
         )?;
-        ::wasp::__private::lift_scalar::<usize>(&mut *self.backend, 2usize, __raw)
+        ::wasp::__private::lift_result::<usize>(&mut *self.backend, 2usize, __raw)
     }
     ///Calls the plugin's `stats`.
     ///
@@ -308,13 +316,13 @@ impl KvHandle {
         detailed: bool,
     ) -> ::core::result::Result<Result<Stats<u64>, String>, ::wasp::Error> {
         let mut __args = ::wasp::__private::CallArgs::new();
-        __args.push_scalar::<bool>(detailed);
+        <bool as ::wasp::__private::Wire>::lower(&detailed, "stats", &mut __args)?;
         let __raw = ::wasp::__private::Backend::call(
             &mut *self.backend,
             3usize,
             &mut __args,
         )?;
-        ::wasp::__private::lift_serde::<
+        ::wasp::__private::lift_result::<
             Result<Stats<u64>, String>,
         >(&mut *self.backend, 3usize, __raw)
     }
@@ -329,15 +337,15 @@ impl KvHandle {
         flag: char,
     ) -> ::core::result::Result<(f64, u8), ::wasp::Error> {
         let mut __args = ::wasp::__private::CallArgs::new();
-        __args.push_scalar::<f64>(factor);
-        __args.push_bytes(::core::convert::AsRef::<[u8]>::as_ref(&bytes));
-        __args.push_scalar::<char>(flag);
+        <f64 as ::wasp::__private::Wire>::lower(&factor, "scale", &mut __args)?;
+        <&[u8] as ::wasp::__private::Wire>::lower(&bytes, "scale", &mut __args)?;
+        <char as ::wasp::__private::Wire>::lower(&flag, "scale", &mut __args)?;
         let __raw = ::wasp::__private::Backend::call(
             &mut *self.backend,
             4usize,
             &mut __args,
         )?;
-        ::wasp::__private::lift_serde::<(f64, u8)>(&mut *self.backend, 4usize, __raw)
+        ::wasp::__private::lift_result::<(f64, u8)>(&mut *self.backend, 4usize, __raw)
     }
     ///Calls the plugin's `clear`.
     ///
@@ -348,13 +356,13 @@ impl KvHandle {
         prefix: String,
     ) -> ::core::result::Result<u32, ::wasp::Error> {
         let mut __args = ::wasp::__private::CallArgs::new();
-        __args.push_bytes(::core::convert::AsRef::<[u8]>::as_ref(&prefix));
+        <String as ::wasp::__private::Wire>::lower(&prefix, "clear", &mut __args)?;
         let __raw = ::wasp::__private::Backend::call(
             &mut *self.backend,
             5usize,
             &mut __args,
         )?;
-        ::wasp::__private::lift_scalar::<u32>(&mut *self.backend, 5usize, __raw)
+        ::wasp::__private::lift_result::<u32>(&mut *self.backend, 5usize, __raw)
     }
 }
 impl ::wasp::Contract for dyn Kv {
@@ -366,26 +374,27 @@ impl ::wasp::Contract for dyn Kv {
         let mut __types = ::wasp::descriptor::Types::new();
         let __types = &mut __types;
         let methods = ::std::vec![
-            ::wasp::__private::function("get", 1u32,
-            ::std::vec![::wasp::__private::WireType::String],
-            ::core::option::Option::Some(::wasp::__private::serde_wire:: < Option < Vec <
-            u8 > > > (__types))), ::wasp::__private::function("put", 1u32,
-            ::std::vec![::wasp::__private::WireType::String,
-            ::wasp::__private::WireType::Bytes, ::wasp::__private::serde_wire:: < Option
-            < u32 > > (__types)], ::core::option::Option::None),
-            ::wasp::__private::function("count", 1u32, ::std::vec![],
-            ::core::option::Option::Some(::wasp::__private::WireType::Scalar(::wasp::__private::ScalarType::Usize))),
-            ::wasp::__private::function("stats", 1u32,
-            ::std::vec![::wasp::__private::WireType::Scalar(::wasp::__private::ScalarType::Bool)],
-            ::core::option::Option::Some(::wasp::__private::serde_wire:: < Result < Stats
-            < u64 >, String > > (__types))), ::wasp::__private::function("scale", 1u32,
-            ::std::vec![::wasp::__private::WireType::Scalar(::wasp::__private::ScalarType::F64),
-            ::wasp::__private::WireType::Bytes,
-            ::wasp::__private::WireType::Scalar(::wasp::__private::ScalarType::Char)],
-            ::core::option::Option::Some(::wasp::__private::serde_wire:: < (f64, u8) >
-            (__types))), ::wasp::__private::function("kv_clear", 2u32,
-            ::std::vec![::wasp::__private::WireType::String],
-            ::core::option::Option::Some(::wasp::__private::WireType::Scalar(::wasp::__private::ScalarType::U32)))
+            ::wasp::__private::function("get", 1u32, ::std::vec![< & str as
+            ::wasp::__private::Wire > ::wire_type(__types)], < Option < Vec < u8 > > as
+            ::wasp::__private::WireResult > ::wire_type(__types)),
+            ::wasp::__private::function("put", 1u32, ::std::vec![< String as
+            ::wasp::__private::Wire > ::wire_type(__types), < Vec < u8 > as
+            ::wasp::__private::Wire > ::wire_type(__types), < Option < u32 > as
+            ::wasp::__private::Wire > ::wire_type(__types)], < () as
+            ::wasp::__private::WireResult > ::wire_type(__types)),
+            ::wasp::__private::function("count", 1u32, ::std::vec![], < usize as
+            ::wasp::__private::WireResult > ::wire_type(__types)),
+            ::wasp::__private::function("stats", 1u32, ::std::vec![< bool as
+            ::wasp::__private::Wire > ::wire_type(__types)], < Result < Stats < u64 >,
+            String > as ::wasp::__private::WireResult > ::wire_type(__types)),
+            ::wasp::__private::function("scale", 1u32, ::std::vec![< f64 as
+            ::wasp::__private::Wire > ::wire_type(__types), < & [u8] as
+            ::wasp::__private::Wire > ::wire_type(__types), < char as
+            ::wasp::__private::Wire > ::wire_type(__types)], < (f64, u8) as
+            ::wasp::__private::WireResult > ::wire_type(__types)),
+            ::wasp::__private::function("kv_clear", 2u32, ::std::vec![< String as
+            ::wasp::__private::Wire > ::wire_type(__types)], < u32 as
+            ::wasp::__private::WireResult > ::wire_type(__types))
         ];
         let host = <dyn KvHost as ::wasp::HostInterface>::describe(__types);
         ::wasp::descriptor::Contract::new(
@@ -396,16 +405,246 @@ impl ::wasp::Contract for dyn Kv {
         )
     }
 }
-const _: fn() = || {
-    fn values_crossing_the_boundary_must_be_serde<
-        T: ::wasp::__private::serde::Serialize
-            + ::wasp::__private::serde::de::DeserializeOwned,
-    >() {}
-    values_crossing_the_boundary_must_be_serde::<Option<Vec<u8>>>();
-    values_crossing_the_boundary_must_be_serde::<Option<u32>>();
-    values_crossing_the_boundary_must_be_serde::<Result<Stats<u64>, String>>();
-    values_crossing_the_boundary_must_be_serde::<(f64, u8)>();
-};
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+pub type __wasp_Kv_get_p0 = ::wasp::__private::AbiOf<
+    fn(<&str as ::wasp::__private::Wire>::Abi),
+>;
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+pub type __wasp_Kv_get_ret = ::wasp::__private::AbiOf<
+    fn(<Option<Vec<u8>> as ::wasp::__private::WireResult>::Abi),
+>;
+/// Runs the plugin's method for its export shim.
+///
+/// # Safety
+/// Only the `export_*!` shim calls it, with the wasm arguments the host passed to the
+/// export, as docs/ABI.md says: buffers in one block from `wasp_alloc`.
+#[doc(hidden)]
+#[allow(non_snake_case, unused_unsafe, clippy::too_many_arguments)]
+#[inline(always)]
+pub unsafe fn __wasp_Kv_get<__WaspPlugin: Kv>(
+    __instance: &mut __WaspPlugin,
+    __w0_1: ::wasp::__private::P1<__wasp_Kv_get_p0>,
+    __w0_2: ::wasp::__private::P2<__wasp_Kv_get_p0>,
+) -> ::wasp::__private::Ret<__wasp_Kv_get_ret> {
+    ::wasp::__private::guest::enter();
+    let __block = ::wasp::__private::guest::ArgBlock::new(
+        0usize + <__wasp_Kv_get_p0 as ::wasp::__private::Abi>::BUFFER as usize,
+    );
+    let __a0 = unsafe {
+        <&str as ::wasp::__private::GuestParam<'_>>::from_abi(&__block, __w0_1, __w0_2)
+    };
+    let __result = <__WaspPlugin as Kv>::get(__instance, __a0);
+    ::core::mem::drop(__block);
+    <Option<Vec<u8>> as ::wasp::__private::WireResult>::into_ret(__result)
+}
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+pub type __wasp_Kv_put_p0 = ::wasp::__private::AbiOf<
+    fn(<String as ::wasp::__private::Wire>::Abi),
+>;
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+pub type __wasp_Kv_put_p1 = ::wasp::__private::AbiOf<
+    fn(<Vec<u8> as ::wasp::__private::Wire>::Abi),
+>;
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+pub type __wasp_Kv_put_p2 = ::wasp::__private::AbiOf<
+    fn(<Option<u32> as ::wasp::__private::Wire>::Abi),
+>;
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+pub type __wasp_Kv_put_ret = ::wasp::__private::AbiOf<
+    fn(<() as ::wasp::__private::WireResult>::Abi),
+>;
+/// Runs the plugin's method for its export shim.
+///
+/// # Safety
+/// Only the `export_*!` shim calls it, with the wasm arguments the host passed to the
+/// export, as docs/ABI.md says: buffers in one block from `wasp_alloc`.
+#[doc(hidden)]
+#[allow(non_snake_case, unused_unsafe, clippy::too_many_arguments)]
+#[inline(always)]
+pub unsafe fn __wasp_Kv_put<__WaspPlugin: Kv>(
+    __instance: &mut __WaspPlugin,
+    __w0_1: ::wasp::__private::P1<__wasp_Kv_put_p0>,
+    __w0_2: ::wasp::__private::P2<__wasp_Kv_put_p0>,
+    __w1_1: ::wasp::__private::P1<__wasp_Kv_put_p1>,
+    __w1_2: ::wasp::__private::P2<__wasp_Kv_put_p1>,
+    __w2_1: ::wasp::__private::P1<__wasp_Kv_put_p2>,
+    __w2_2: ::wasp::__private::P2<__wasp_Kv_put_p2>,
+) -> ::wasp::__private::Ret<__wasp_Kv_put_ret> {
+    ::wasp::__private::guest::enter();
+    let __block = ::wasp::__private::guest::ArgBlock::new(
+        0usize + <__wasp_Kv_put_p0 as ::wasp::__private::Abi>::BUFFER as usize
+            + <__wasp_Kv_put_p1 as ::wasp::__private::Abi>::BUFFER as usize
+            + <__wasp_Kv_put_p2 as ::wasp::__private::Abi>::BUFFER as usize,
+    );
+    let __a0 = unsafe {
+        <String as ::wasp::__private::GuestParam<'_>>::from_abi(&__block, __w0_1, __w0_2)
+    };
+    let __a1 = unsafe {
+        <Vec<
+            u8,
+        > as ::wasp::__private::GuestParam<'_>>::from_abi(&__block, __w1_1, __w1_2)
+    };
+    let __a2 = unsafe {
+        <Option<
+            u32,
+        > as ::wasp::__private::GuestParam<'_>>::from_abi(&__block, __w2_1, __w2_2)
+    };
+    let __result = <__WaspPlugin as Kv>::put(__instance, __a0, __a1, __a2);
+    ::core::mem::drop(__block);
+    <() as ::wasp::__private::WireResult>::into_ret(__result)
+}
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+pub type __wasp_Kv_count_ret = ::wasp::__private::AbiOf<
+    fn(<usize as ::wasp::__private::WireResult>::Abi),
+>;
+/// Runs the plugin's method for its export shim.
+///
+/// # Safety
+/// Only the `export_*!` shim calls it, with the wasm arguments the host passed to the
+/// export, as docs/ABI.md says: buffers in one block from `wasp_alloc`.
+#[doc(hidden)]
+#[allow(non_snake_case, unused_unsafe, clippy::too_many_arguments)]
+#[inline(always)]
+pub unsafe fn __wasp_Kv_count<__WaspPlugin: Kv>(
+    __instance: &mut __WaspPlugin,
+) -> ::wasp::__private::Ret<__wasp_Kv_count_ret> {
+    ::wasp::__private::guest::enter();
+    let __block = ::wasp::__private::guest::ArgBlock::new(0usize);
+    let __result = <__WaspPlugin as Kv>::count(__instance);
+    ::core::mem::drop(__block);
+    <usize as ::wasp::__private::WireResult>::into_ret(__result)
+}
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+pub type __wasp_Kv_stats_p0 = ::wasp::__private::AbiOf<
+    fn(<bool as ::wasp::__private::Wire>::Abi),
+>;
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+pub type __wasp_Kv_stats_ret = ::wasp::__private::AbiOf<
+    fn(<Result<Stats<u64>, String> as ::wasp::__private::WireResult>::Abi),
+>;
+/// Runs the plugin's method for its export shim.
+///
+/// # Safety
+/// Only the `export_*!` shim calls it, with the wasm arguments the host passed to the
+/// export, as docs/ABI.md says: buffers in one block from `wasp_alloc`.
+#[doc(hidden)]
+#[allow(non_snake_case, unused_unsafe, clippy::too_many_arguments)]
+#[inline(always)]
+pub unsafe fn __wasp_Kv_stats<__WaspPlugin: Kv>(
+    __instance: &mut __WaspPlugin,
+    __w0_1: ::wasp::__private::P1<__wasp_Kv_stats_p0>,
+    __w0_2: ::wasp::__private::P2<__wasp_Kv_stats_p0>,
+) -> ::wasp::__private::Ret<__wasp_Kv_stats_ret> {
+    ::wasp::__private::guest::enter();
+    let __block = ::wasp::__private::guest::ArgBlock::new(
+        0usize + <__wasp_Kv_stats_p0 as ::wasp::__private::Abi>::BUFFER as usize,
+    );
+    let __a0 = unsafe {
+        <bool as ::wasp::__private::GuestParam<'_>>::from_abi(&__block, __w0_1, __w0_2)
+    };
+    let __result = <__WaspPlugin as Kv>::stats(__instance, __a0);
+    ::core::mem::drop(__block);
+    <Result<Stats<u64>, String> as ::wasp::__private::WireResult>::into_ret(__result)
+}
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+pub type __wasp_Kv_scale_p0 = ::wasp::__private::AbiOf<
+    fn(<f64 as ::wasp::__private::Wire>::Abi),
+>;
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+pub type __wasp_Kv_scale_p1 = ::wasp::__private::AbiOf<
+    fn(<&[u8] as ::wasp::__private::Wire>::Abi),
+>;
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+pub type __wasp_Kv_scale_p2 = ::wasp::__private::AbiOf<
+    fn(<char as ::wasp::__private::Wire>::Abi),
+>;
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+pub type __wasp_Kv_scale_ret = ::wasp::__private::AbiOf<
+    fn(<(f64, u8) as ::wasp::__private::WireResult>::Abi),
+>;
+/// Runs the plugin's method for its export shim.
+///
+/// # Safety
+/// Only the `export_*!` shim calls it, with the wasm arguments the host passed to the
+/// export, as docs/ABI.md says: buffers in one block from `wasp_alloc`.
+#[doc(hidden)]
+#[allow(non_snake_case, unused_unsafe, clippy::too_many_arguments)]
+#[inline(always)]
+pub unsafe fn __wasp_Kv_scale<__WaspPlugin: Kv>(
+    __instance: &mut __WaspPlugin,
+    __w0_1: ::wasp::__private::P1<__wasp_Kv_scale_p0>,
+    __w0_2: ::wasp::__private::P2<__wasp_Kv_scale_p0>,
+    __w1_1: ::wasp::__private::P1<__wasp_Kv_scale_p1>,
+    __w1_2: ::wasp::__private::P2<__wasp_Kv_scale_p1>,
+    __w2_1: ::wasp::__private::P1<__wasp_Kv_scale_p2>,
+    __w2_2: ::wasp::__private::P2<__wasp_Kv_scale_p2>,
+) -> ::wasp::__private::Ret<__wasp_Kv_scale_ret> {
+    ::wasp::__private::guest::enter();
+    let __block = ::wasp::__private::guest::ArgBlock::new(
+        0usize + <__wasp_Kv_scale_p0 as ::wasp::__private::Abi>::BUFFER as usize
+            + <__wasp_Kv_scale_p1 as ::wasp::__private::Abi>::BUFFER as usize
+            + <__wasp_Kv_scale_p2 as ::wasp::__private::Abi>::BUFFER as usize,
+    );
+    let __a0 = unsafe {
+        <f64 as ::wasp::__private::GuestParam<'_>>::from_abi(&__block, __w0_1, __w0_2)
+    };
+    let __a1 = unsafe {
+        <&[u8] as ::wasp::__private::GuestParam<'_>>::from_abi(&__block, __w1_1, __w1_2)
+    };
+    let __a2 = unsafe {
+        <char as ::wasp::__private::GuestParam<'_>>::from_abi(&__block, __w2_1, __w2_2)
+    };
+    let __result = <__WaspPlugin as Kv>::scale(__instance, __a0, __a1, __a2);
+    ::core::mem::drop(__block);
+    <(f64, u8) as ::wasp::__private::WireResult>::into_ret(__result)
+}
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+pub type __wasp_Kv_clear_p0 = ::wasp::__private::AbiOf<
+    fn(<String as ::wasp::__private::Wire>::Abi),
+>;
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+pub type __wasp_Kv_clear_ret = ::wasp::__private::AbiOf<
+    fn(<u32 as ::wasp::__private::WireResult>::Abi),
+>;
+/// Runs the plugin's method for its export shim.
+///
+/// # Safety
+/// Only the `export_*!` shim calls it, with the wasm arguments the host passed to the
+/// export, as docs/ABI.md says: buffers in one block from `wasp_alloc`.
+#[doc(hidden)]
+#[allow(non_snake_case, unused_unsafe, clippy::too_many_arguments)]
+#[inline(always)]
+pub unsafe fn __wasp_Kv_clear<__WaspPlugin: Kv>(
+    __instance: &mut __WaspPlugin,
+    __w0_1: ::wasp::__private::P1<__wasp_Kv_clear_p0>,
+    __w0_2: ::wasp::__private::P2<__wasp_Kv_clear_p0>,
+) -> ::wasp::__private::Ret<__wasp_Kv_clear_ret> {
+    ::wasp::__private::guest::enter();
+    let __block = ::wasp::__private::guest::ArgBlock::new(
+        0usize + <__wasp_Kv_clear_p0 as ::wasp::__private::Abi>::BUFFER as usize,
+    );
+    let __a0 = unsafe {
+        <String as ::wasp::__private::GuestParam<'_>>::from_abi(&__block, __w0_1, __w0_2)
+    };
+    let __result = <__WaspPlugin as Kv>::clear(__instance, __a0);
+    ::core::mem::drop(__block);
+    <u32 as ::wasp::__private::WireResult>::into_ret(__result)
+}
 /**Exports a plugin's implementation of `Kv`.
 
 Call it once in the plugin crate: `export_kv!(MyType);` builds the object with `Default::default()` on the first call; `export_kv!(MyType, MyType::new());` names the constructor instead.*/
@@ -423,48 +662,43 @@ macro_rules! export_kv {
         => ::core::unreachable!(), } } #[unsafe (export_name = "wasp_contract_Kv")]
         extern "C" fn __wasp_contract() -> i64 { ::wasp::__private::guest::enter();
         ::wasp::__private::guest::return_string(< dyn $crate::Kv as ::wasp::Contract >
-        ::descriptor().render(),) } #[unsafe (export_name = "get")] extern "C" fn
-        __wasp_export_get(__w0_0 : i32, __w0_1 : i32) -> i64 {
-        ::wasp::__private::guest::enter(); #[allow(unused_mut, unused_variables)] let mut
-        __wasp_block = ::wasp::__private::guest::ArgBlock::new(1usize); let __a0 = unsafe
-        { __wasp_block.str(__w0_0, __w0_1) }; let __wasp_result = < $ty as $crate::Kv >
-        ::get(__wasp_instance(), __a0); ::core::mem::drop(__wasp_block);
-        ::wasp::__private::guest::return_serde(& __wasp_result) } #[unsafe (export_name =
-        "put")] extern "C" fn __wasp_export_put(__w0_0 : i32, __w0_1 : i32, __w1_0 : i32,
-        __w1_1 : i32, __w2_0 : i32, __w2_1 : i32) { ::wasp::__private::guest::enter();
-        #[allow(unused_mut, unused_variables)] let mut __wasp_block =
-        ::wasp::__private::guest::ArgBlock::new(3usize); let __a0 = unsafe { __wasp_block
-        .string(__w0_0, __w0_1) }; let __a1 = unsafe { __wasp_block.bytes(__w1_0, __w1_1)
-        }; let __a2 = unsafe { __wasp_block.decode(__w2_0, __w2_1) }; let __wasp_result =
-        < $ty as $crate::Kv > ::put(__wasp_instance(), __a0, __a1, __a2);
-        ::core::mem::drop(__wasp_block); let () = __wasp_result; } #[unsafe (export_name
-        = "count")] extern "C" fn __wasp_export_count() -> i64 {
-        ::wasp::__private::guest::enter(); #[allow(unused_mut, unused_variables)] let mut
-        __wasp_block = ::wasp::__private::guest::ArgBlock::new(0usize); let __wasp_result
-        = < $ty as $crate::Kv > ::count(__wasp_instance(),);
-        ::core::mem::drop(__wasp_block); ::wasp::__private::guest::scalar_ret:: < usize >
-        (__wasp_result) } #[unsafe (export_name = "stats")] extern "C" fn
-        __wasp_export_stats(__w0_0 : i32) -> i64 { ::wasp::__private::guest::enter();
-        #[allow(unused_mut, unused_variables)] let mut __wasp_block =
-        ::wasp::__private::guest::ArgBlock::new(0usize); let __a0 =
-        ::wasp::__private::guest::scalar_arg:: < bool > (__w0_0); let __wasp_result = <
-        $ty as $crate::Kv > ::stats(__wasp_instance(), __a0);
-        ::core::mem::drop(__wasp_block); ::wasp::__private::guest::return_serde(&
-        __wasp_result) } #[unsafe (export_name = "scale")] extern "C" fn
-        __wasp_export_scale(__w0_0 : f64, __w1_0 : i32, __w1_1 : i32, __w2_0 : i32) ->
-        i64 { ::wasp::__private::guest::enter(); #[allow(unused_mut, unused_variables)]
-        let mut __wasp_block = ::wasp::__private::guest::ArgBlock::new(1usize); let __a0
-        = ::wasp::__private::guest::scalar_arg:: < f64 > (__w0_0); let __a1 = unsafe {
-        __wasp_block.byte_slice(__w1_0, __w1_1) }; let __a2 =
-        ::wasp::__private::guest::scalar_arg:: < char > (__w2_0); let __wasp_result = <
-        $ty as $crate::Kv > ::scale(__wasp_instance(), __a0, __a1, __a2);
-        ::core::mem::drop(__wasp_block); ::wasp::__private::guest::return_serde(&
-        __wasp_result) } #[unsafe (export_name = "kv_clear")] extern "C" fn
-        __wasp_export_clear(__w0_0 : i32, __w0_1 : i32) -> i32 {
-        ::wasp::__private::guest::enter(); #[allow(unused_mut, unused_variables)] let mut
-        __wasp_block = ::wasp::__private::guest::ArgBlock::new(1usize); let __a0 = unsafe
-        { __wasp_block.string(__w0_0, __w0_1) }; let __wasp_result = < $ty as $crate::Kv
-        > ::clear(__wasp_instance(), __a0); ::core::mem::drop(__wasp_block);
-        ::wasp::__private::guest::scalar_ret:: < u32 > (__wasp_result) } };
+        ::descriptor().render(),) } #[unsafe (export_name = "get")]
+        #[allow(improper_ctypes_definitions)] extern "C" fn __wasp_export_get(__w0_1 :
+        ::wasp::__private::P1 < $crate::__wasp_Kv_get_p0 >, __w0_2 :
+        ::wasp::__private::P2 < $crate::__wasp_Kv_get_p0 >) -> ::wasp::__private::Ret <
+        $crate::__wasp_Kv_get_ret > { unsafe { $crate::__wasp_Kv_get:: < $ty >
+        (__wasp_instance(), __w0_1, __w0_2) } } #[unsafe (export_name = "put")]
+        #[allow(improper_ctypes_definitions)] extern "C" fn __wasp_export_put(__w0_1 :
+        ::wasp::__private::P1 < $crate::__wasp_Kv_put_p0 >, __w0_2 :
+        ::wasp::__private::P2 < $crate::__wasp_Kv_put_p0 >, __w1_1 :
+        ::wasp::__private::P1 < $crate::__wasp_Kv_put_p1 >, __w1_2 :
+        ::wasp::__private::P2 < $crate::__wasp_Kv_put_p1 >, __w2_1 :
+        ::wasp::__private::P1 < $crate::__wasp_Kv_put_p2 >, __w2_2 :
+        ::wasp::__private::P2 < $crate::__wasp_Kv_put_p2 >) -> ::wasp::__private::Ret <
+        $crate::__wasp_Kv_put_ret > { unsafe { $crate::__wasp_Kv_put:: < $ty >
+        (__wasp_instance(), __w0_1, __w0_2, __w1_1, __w1_2, __w2_1, __w2_2) } } #[unsafe
+        (export_name = "count")] #[allow(improper_ctypes_definitions)] extern "C" fn
+        __wasp_export_count() -> ::wasp::__private::Ret < $crate::__wasp_Kv_count_ret > {
+        unsafe { $crate::__wasp_Kv_count:: < $ty > (__wasp_instance(),) } } #[unsafe
+        (export_name = "stats")] #[allow(improper_ctypes_definitions)] extern "C" fn
+        __wasp_export_stats(__w0_1 : ::wasp::__private::P1 < $crate::__wasp_Kv_stats_p0
+        >, __w0_2 : ::wasp::__private::P2 < $crate::__wasp_Kv_stats_p0 >) ->
+        ::wasp::__private::Ret < $crate::__wasp_Kv_stats_ret > { unsafe {
+        $crate::__wasp_Kv_stats:: < $ty > (__wasp_instance(), __w0_1, __w0_2) } }
+        #[unsafe (export_name = "scale")] #[allow(improper_ctypes_definitions)] extern
+        "C" fn __wasp_export_scale(__w0_1 : ::wasp::__private::P1 <
+        $crate::__wasp_Kv_scale_p0 >, __w0_2 : ::wasp::__private::P2 <
+        $crate::__wasp_Kv_scale_p0 >, __w1_1 : ::wasp::__private::P1 <
+        $crate::__wasp_Kv_scale_p1 >, __w1_2 : ::wasp::__private::P2 <
+        $crate::__wasp_Kv_scale_p1 >, __w2_1 : ::wasp::__private::P1 <
+        $crate::__wasp_Kv_scale_p2 >, __w2_2 : ::wasp::__private::P2 <
+        $crate::__wasp_Kv_scale_p2 >) -> ::wasp::__private::Ret <
+        $crate::__wasp_Kv_scale_ret > { unsafe { $crate::__wasp_Kv_scale:: < $ty >
+        (__wasp_instance(), __w0_1, __w0_2, __w1_1, __w1_2, __w2_1, __w2_2) } } #[unsafe
+        (export_name = "kv_clear")] #[allow(improper_ctypes_definitions)] extern "C" fn
+        __wasp_export_clear(__w0_1 : ::wasp::__private::P1 < $crate::__wasp_Kv_clear_p0
+        >, __w0_2 : ::wasp::__private::P2 < $crate::__wasp_Kv_clear_p0 >) ->
+        ::wasp::__private::Ret < $crate::__wasp_Kv_clear_ret > { unsafe {
+        $crate::__wasp_Kv_clear:: < $ty > (__wasp_instance(), __w0_1, __w0_2) } } };
     };
 }

@@ -41,9 +41,15 @@ pub fn expand(input: DeriveInput) -> TokenStream {
             TokenStream::new()
         }
     };
-    if errors.count() > 0 {
-        return errors.into_compile_errors();
-    }
+    // On a refused derive, still implement the traits, with a body that is never run: the
+    // build fails on the errors above anyway, and the impls keep every use of the type from
+    // adding a second, misleading "does not implement `Schema`" error (as thiserror does).
+    let body = if errors.count() > 0 {
+        quote!(::core::unreachable!("the derive failed"))
+    } else {
+        body
+    };
+    let compile_errors = errors.into_compile_errors();
 
     let ident = &input.ident;
     let mut generics = input.generics.clone();
@@ -57,12 +63,30 @@ pub fn expand(input: DeriveInput) -> TokenStream {
         }
     }
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    // `Encoded` needs the type's serde impls. A generic type has them under bounds serde's
+    // derive chose, so they become bounds here too; a plain type must have them, and a
+    // missing one is reported on this impl.
+    let mut encoded_generics = generics.clone();
+    if !generics.params.is_empty() {
+        encoded_generics
+            .make_where_clause()
+            .predicates
+            .push(syn::parse_quote!(
+                Self: ::wasp::__private::serde::Serialize
+                    + ::wasp::__private::serde::de::DeserializeOwned
+            ));
+    }
+    let encoded_where = &encoded_generics.where_clause;
     quote! {
+        #compile_errors
+
         impl #impl_generics ::wasp::Schema for #ident #ty_generics #where_clause {
             fn describe(__types: &mut ::wasp::descriptor::Types) -> ::wasp::descriptor::Type {
                 #body
             }
         }
+
+        impl #impl_generics ::wasp::Encoded for #ident #ty_generics #encoded_where {}
     }
 }
 

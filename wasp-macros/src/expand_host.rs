@@ -1,11 +1,11 @@
 //! Expansion of `#[wasp::host]`: the host-side dispatcher and the plugin-side imports.
 
 use crate::model::{
-    extern_block_keyword, scalar_tokens, snake_case, val_type_tokens, Errors, Kind, Method,
-    TraitModel,
+    extern_block_keyword, param_abi, result_abi, snake_case, Errors, Method, TraitModel,
 };
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::{FnArg, LitStr};
 
 pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
@@ -72,6 +72,10 @@ pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
             fn host(&mut self) -> &mut dyn ::core::any::Any {
                 &mut self.0
             }
+
+            fn host_ref(&self) -> &dyn ::core::any::Any {
+                &self.0
+            }
         }
 
         impl<__WaspHost: #trait_ident + ::core::marker::Send + 'static> ::wasp::HostContract<__WaspHost> for dyn #trait_ident {
@@ -92,40 +96,18 @@ pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
 fn dispatch_arm(trait_ident: &syn::Ident, index: usize, m: &Method) -> TokenStream {
     let ident = &m.ident;
     let name = LitStr::new(&ident.to_string(), ident.span());
-    let wasm_count: usize = m
-        .params
-        .iter()
-        .map(|p| p.kind.wasm_param_types().len())
-        .sum();
-    let mut at = 0usize;
+    let counts = m.params.iter().map(|p| {
+        let ty = &p.erased;
+        quote_spanned!(ty.span()=>
+            + <<#ty as ::wasp::__private::Wire>::Abi as ::wasp::__private::Abi>::PARAMS.len()
+        )
+    });
     let mut lifts = Vec::new();
     let mut arg_idents = Vec::new();
     for (i, p) in m.params.iter().enumerate() {
         let arg = format_ident!("__a{}", i);
-        let lift = match p.kind {
-            Kind::Scalar(s) => {
-                let st = scalar_tokens(s);
-                quote!(::wasp::__private::host_arg_scalar::<#st>(#name, args[#at])?)
-            }
-            Kind::Str => {
-                quote!(::wasp::__private::host_arg_str(memory, #name, args[#at], args[#at + 1])?)
-            }
-            Kind::String => quote!(::std::string::String::from(
-                ::wasp::__private::host_arg_str(memory, #name, args[#at], args[#at + 1])?
-            )),
-            Kind::ByteSlice => {
-                quote!(::wasp::__private::guest_slice(memory, #name, args[#at], args[#at + 1])?)
-            }
-            Kind::Bytes => {
-                quote!(::wasp::__private::guest_slice(memory, #name, args[#at], args[#at + 1])?.to_vec())
-            }
-            Kind::Serde => {
-                let ty = &p.ty;
-                quote!(::wasp::__private::host_arg_serde::<#ty>(memory, #name, args[#at], args[#at + 1])?)
-            }
-        };
-        at += p.kind.wasm_param_types().len();
-        lifts.push(quote!(let #arg = #lift;));
+        let ty = &p.erased;
+        lifts.push(quote_spanned!(ty.span()=> let #arg = __args.lift::<#ty>()?;));
         arg_idents.push(arg);
     }
     let call = quote!(<__WaspHost as #trait_ident>::#ident(&mut self.0, #(#arg_idents),*));
@@ -134,36 +116,18 @@ fn dispatch_arm(trait_ident: &syn::Ident, index: usize, m: &Method) -> TokenStre
     } else {
         call
     };
-    let ret = match &m.ret {
-        None => quote!({
-            let () = __r;
-            ::wasp::__private::HostReturn::Unit
-        }),
-        Some(r) => match r.kind {
-            Kind::Scalar(s) => {
-                let st = scalar_tokens(s);
-                quote!(::wasp::__private::HostReturn::Value(<#st as ::wasp::__private::Scalar>::into_bits(__r)))
-            }
-            Kind::String | Kind::Str => {
-                quote!(::wasp::__private::HostReturn::Bytes(
-                    ::std::string::String::into_bytes(__r)
-                ))
-            }
-            Kind::Bytes | Kind::ByteSlice => quote!(::wasp::__private::HostReturn::Bytes(__r)),
-            Kind::Serde => quote!(::wasp::__private::host_return_serde(#name, &__r)?),
-        },
-    };
+    let ret = &m.ret.erased;
+    let lower = quote_spanned!(ret.span()=>
+        <#ret as ::wasp::__private::WireResult>::host_return(__r, #name)
+    );
     quote! {
         #index => {
-            if args.len() != #wasm_count {
-                return ::core::result::Result::Err(::wasp::Error::Decode {
-                    function: ::std::string::String::from(#name),
-                    detail: ::std::format!("expected {} wasm arguments, got {}", #wasm_count, args.len()),
-                });
-            }
+            let mut __args = ::wasp::__private::HostArgs::new(
+                #name, memory, args, 0usize #(#counts)*
+            )?;
             #(#lifts)*
             let __r = #call;
-            ::core::result::Result::Ok(#ret)
+            #lower
         }
     }
 }
@@ -193,73 +157,51 @@ fn guest_import(m: &Method, module_name: &LitStr) -> TokenStream {
     let mut wasm_args = Vec::new();
     for (i, p) in m.params.iter().enumerate() {
         let ident = &p.ident;
-        let w = format_ident!("__w{}", i);
-        match p.kind {
-            Kind::Scalar(s) => {
-                let wt = val_type_tokens(s);
-                let st = scalar_tokens(s);
-                extern_params.push(quote!(#w: #wt));
-                wasm_args.push(quote!(::wasp::__private::guest::scalar_ret::<#st>(#ident)));
-            }
-            Kind::Serde => {
-                let w1 = format_ident!("__w{}_len", i);
-                extern_params.push(quote!(#w: i32));
-                extern_params.push(quote!(#w1: i32));
-                let enc = format_ident!("__e{}", i);
-                prepare.push(quote!(let #enc = ::wasp::__private::guest::encode_arg(&#ident);));
-                wasm_args.push(quote!(::wasp::__private::guest::ptr_of(&#enc)));
-                wasm_args.push(quote!(::wasp::__private::guest::len_of(&#enc)));
-            }
-            _ => {
-                let w1 = format_ident!("__w{}_len", i);
-                extern_params.push(quote!(#w: i32));
-                extern_params.push(quote!(#w1: i32));
-                let b = format_ident!("__b{}", i);
-                prepare
-                    .push(quote!(let #b: &[u8] = ::core::convert::AsRef::<[u8]>::as_ref(&#ident);));
-                wasm_args.push(quote!(::wasp::__private::guest::ptr_of(#b)));
-                wasm_args.push(quote!(::wasp::__private::guest::len_of(#b)));
-            }
-        }
+        let shape = param_abi(&p.erased);
+        let (w1, w2) = m.wasm_idents(i);
+        extern_params.push(quote! {
+            #w1: ::wasp::__private::P1<#shape>, #w2: ::wasp::__private::P2<#shape>
+        });
+        let keep = format_ident!("__keep{}", i);
+        let ty = &p.erased;
+        prepare.push(quote_spanned! {ty.span()=>
+            let mut #keep = ::std::vec::Vec::new();
+            let (#w1, #w2) = <#ty as ::wasp::__private::Wire>::import_arg(&#ident, &mut #keep);
+        });
+        wasm_args.push(quote!(#w1, #w2));
     }
-    let (extern_ret, ret_ty, lift) = match &m.ret {
-        None => (quote!(), quote!(()), quote!(let () = __raw;)),
-        Some(r) => {
-            let ty = &r.ty;
-            let wt = r.kind.wasm_result_type();
-            let lift = match r.kind {
-                Kind::Scalar(s) => {
-                    let st = scalar_tokens(s);
-                    quote!(::wasp::__private::guest::scalar_arg::<#st>(__raw))
-                }
-                Kind::String | Kind::Str => {
-                    quote!(unsafe { ::wasp::__private::guest::take_host_string(__raw) })
-                }
-                Kind::Bytes | Kind::ByteSlice => {
-                    quote!(unsafe { ::wasp::__private::guest::take_host_bytes(__raw) })
-                }
-                Kind::Serde => {
-                    quote!(unsafe { ::wasp::__private::guest::take_host_serde::<#ty>(__raw) })
-                }
-            };
-            (quote!(-> #wt), quote!(#ty), lift)
+    // As declared: nothing when the trait says nothing.
+    let ret_ty = match &m.sig.output {
+        syn::ReturnType::Default => quote!(),
+        syn::ReturnType::Type(..) => {
+            let ty = &m.ret.ty;
+            quote!(-> #ty)
         }
     };
+    let ret = &m.ret.erased;
+    let ret_shape = result_abi(ret);
     let doc = format!("Calls the host function `{}`.", ident);
     quote! {
         #[cfg(target_arch = "wasm32")]
         #[link(wasm_import_module = #module_name)]
+        // A parameter's second value is `()` when it has one wasm value; the wasm32 C ABI
+        // passes nothing for it, which is the point.
+        #[allow(improper_ctypes)]
         #extern_kw {
             #[link_name = #link_name]
-            fn #extern_ident(#(#extern_params),*) #extern_ret;
+            fn #extern_ident(#(#extern_params),*) -> ::wasp::__private::Ret<#ret_shape>;
         }
 
         #[cfg(target_arch = "wasm32")]
         #[doc = #doc]
-        pub fn #ident #generics (#(#param_decls),*) -> #ret_ty {
+        pub fn #ident #generics (#(#param_decls),*) #ret_ty {
             #(#prepare)*
+            // SAFETY: the import has the wasm type docs/ABI.md gives this host function, and
+            // every buffer it is passed (the arguments themselves, or their encodings in the
+            // `keep` vectors) stays alive until it returns.
             let __raw = unsafe { #extern_ident(#(#wasm_args),*) };
-            #lift
+            // SAFETY: `__raw` is this host function's result, taken once.
+            unsafe { <#ret as ::wasp::__private::WireResult>::from_host_ret(__raw) }
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Expansion of `#[wasp::plugin]`: the host's typed handle, the `Contract` impl, and the
 //! `export_*!` macro that generates the plugin's export shims.
 
-use crate::model::{scalar_tokens, snake_case, unsafe_attr, Errors, Kind, Method, TraitModel};
+use crate::model::{param_abi, result_abi, snake_case, unsafe_attr, Errors, Method, TraitModel};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -50,6 +50,10 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
     };
 
     let method_descriptors = model.methods.iter().map(Method::descriptor_tokens);
+    let method_names = model
+        .methods
+        .iter()
+        .map(|m| LitStr::new(&m.ident.to_string(), m.ident.span()));
     let version = model.methods.iter().map(|m| m.since).max().unwrap_or(1);
     let trait_name = LitStr::new(&trait_ident.to_string(), Span::call_site());
 
@@ -58,7 +62,7 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
         .iter()
         .enumerate()
         .map(|(index, m)| handle_method(index, m));
-    let serde_checks = serde_checks(model);
+    let glue = model.methods.iter().map(|m| export_glue(trait_ident, m));
     let shims = model.methods.iter().map(|m| export_shim(trait_ident, m));
     let compile_errors = errors.into_compile_errors();
     let contract_export_attr = unsafe_attr(
@@ -89,31 +93,35 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
         #item
 
         #[doc = #handle_doc]
-        #vis struct #handle_ident {
-            backend: ::std::boxed::Box<dyn ::wasp::__private::Backend>,
+        #vis struct #handle_ident<B> {
+            backend: B,
         }
 
-        impl ::wasp::Handle for #handle_ident {
-            fn from_backend(backend: ::std::boxed::Box<dyn ::wasp::__private::Backend>) -> Self {
+        impl<B: ::wasp::__private::Backend> ::wasp::Handle<B> for #handle_ident<B> {
+            fn from_backend(backend: B) -> Self {
                 #handle_ident { backend }
             }
-            fn backend(&mut self) -> &mut dyn ::wasp::__private::Backend {
-                &mut *self.backend
+            fn backend(&self) -> &B {
+                &self.backend
             }
-            fn backend_ref(&self) -> &dyn ::wasp::__private::Backend {
-                &*self.backend
+            fn backend_mut(&mut self) -> &mut B {
+                &mut self.backend
             }
         }
 
-        impl #handle_ident {
+        impl<B: ::wasp::__private::Backend> ::wasp::HandleFor<B> for dyn #trait_ident {
+            type Handle = #handle_ident<B>;
+        }
+
+        impl<B: ::wasp::__private::Backend> #handle_ident<B> {
             #(#handle_methods)*
         }
 
         impl ::wasp::Contract for dyn #trait_ident {
-            type Handle = #handle_ident;
             type Host = #host_ty;
             const NAME: &'static str = #trait_name;
             const VERSION: u32 = #version;
+            const METHODS: &'static [&'static str] = &[#(#method_names),*];
             fn descriptor() -> ::wasp::descriptor::Contract {
                 let mut __types = ::wasp::descriptor::Types::new();
                 let __types = &mut __types;
@@ -128,7 +136,7 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
             }
         }
 
-        #serde_checks
+        #(#glue)*
 
         #[doc = #export_doc]
         #[macro_export]
@@ -183,47 +191,21 @@ fn handle_method(index: usize, m: &Method) -> TokenStream {
         let ty = &original.ty;
         quote!(#ident: #ty)
     });
-    let pushes = m.params.iter().map(|p| {
+    // The same call for every parameter; its `Wire` impl decides how it travels. Spanned on
+    // the type, so that a type that cannot cross is reported there.
+    let lowers = m.params.iter().map(|p| {
         let ident = &p.ident;
-        match p.kind {
-            Kind::Scalar(s) => {
-                let ty = scalar_tokens(s);
-                quote!(__args.push_scalar::<#ty>(#ident);)
-            }
-            Kind::String | Kind::Str | Kind::Bytes | Kind::ByteSlice => {
-                quote!(__args.push_bytes(::core::convert::AsRef::<[u8]>::as_ref(&#ident));)
-            }
-            // Spanned on the type, so that a type serde cannot handle is reported there.
-            Kind::Serde => quote_spanned!(p.ty.span()=> __args.push_serde(#name, &#ident)?;),
+        let ty = &p.erased;
+        quote_spanned! {ty.span()=>
+            <#ty as ::wasp::__private::Wire>::lower(&#ident, #name, &mut __args)?;
         }
     });
-    let (ret_ty, lift) = match &m.ret {
-        None => (
-            quote!(()),
-            quote!({
-                let _ = __raw;
-                ::core::result::Result::Ok(())
-            }),
-        ),
-        Some(r) => {
-            let ty = &r.ty;
-            let lift = match r.kind {
-                Kind::Scalar(s) => {
-                    let st = scalar_tokens(s);
-                    quote!(::wasp::__private::lift_scalar::<#st>(&mut *self.backend, #index, __raw))
-                }
-                Kind::String | Kind::Str => {
-                    quote!(::wasp::__private::lift_string(&mut *self.backend, #index, __raw))
-                }
-                Kind::Bytes | Kind::ByteSlice => {
-                    quote!(::wasp::__private::lift_bytes(&mut *self.backend, #index, __raw))
-                }
-                Kind::Serde => quote_spanned! {ty.span()=>
-                    ::wasp::__private::lift_serde::<#ty>(&mut *self.backend, #index, __raw)
-                },
-            };
-            (quote!(#ty), lift)
-        }
+    let ret_ty = &m.ret.ty;
+    let ret_erased = &m.ret.erased;
+    // One call into the engine, which runs the export and lifts the result with
+    // `WireResult::lift`; spanned on the type, so that a type that cannot cross is reported there.
+    let lift = quote_spanned! {ret_erased.span()=>
+        ::wasp::__private::Backend::call::<#ret_erased>(&mut self.backend, #index, &mut __args)
     };
     let doc = format!("Calls the plugin's `{}`.", ident);
     quote! {
@@ -233,103 +215,139 @@ fn handle_method(index: usize, m: &Method) -> TokenStream {
         /// Any [`wasp::Error`] of the call itself; a `Result` the method returns is the value.
         pub fn #ident #generics (&mut self, #(#param_decls),*) -> ::core::result::Result<#ret_ty, ::wasp::Error> {
             let mut __args = ::wasp::__private::CallArgs::new();
-            #(#pushes)*
-            let __raw = ::wasp::__private::Backend::call(&mut *self.backend, #index, &mut __args)?;
+            #(#lowers)*
             #lift
         }
     }
 }
 
-/// Static checks with the user's spans, so that a parameter type serde cannot handle is
-/// reported on that type rather than deep inside generated code.
-fn serde_checks(model: &TraitModel) -> TokenStream {
-    let checks = model.methods.iter().flat_map(|m| {
-        let params = m.params.iter().map(|p| (p.kind, &p.ty));
-        let ret = m.ret.iter().map(|r| (r.kind, &r.ty));
-        params
-            .chain(ret)
-            .filter(|(kind, _)| *kind == Kind::Serde)
-            .map(|(_, ty)| {
-                quote_spanned! {ty.span()=>
-                    values_crossing_the_boundary_must_be_serde::<#ty>();
-                }
-            })
-            .collect::<Vec<_>>()
-    });
-    quote! {
-        const _: fn() = || {
-            fn values_crossing_the_boundary_must_be_serde<T: ::wasp::__private::serde::Serialize + ::wasp::__private::serde::de::DeserializeOwned>() {}
-            #(#checks)*
-        };
+/// The names of the items `export_glue` defines beside the trait for method `m`: one type
+/// alias per parameter and one for the result, each naming a wasm shape, and the glue function.
+struct GlueNames {
+    params: Vec<Ident>,
+    ret: Ident,
+    function: Ident,
+}
+
+impl GlueNames {
+    fn new(trait_ident: &Ident, m: &Method) -> GlueNames {
+        let base = format!("__wasp_{}_{}", trait_ident, m.ident);
+        // Each alias is spanned on its type: an error about the type through the alias is
+        // then reported on the type as the trait spells it.
+        GlueNames {
+            params: m
+                .params
+                .iter()
+                .enumerate()
+                .map(|(i, p)| format_ident!("{}_p{}", base, i, span = p.erased.span()))
+                .collect(),
+            ret: format_ident!("{}_ret", base, span = m.ret.erased.span()),
+            function: format_ident!("{}", base),
+        }
     }
 }
 
-fn export_shim(trait_ident: &Ident, m: &Method) -> TokenStream {
-    let ident = &m.ident;
-    let export_attr = unsafe_attr("export_name", &LitStr::new(&m.name, ident.span()));
-    let shim_ident = format_ident!("__wasp_export_{}", ident);
-    let buffer_params = m.buffer_params();
+/// The plugin side of method `m`, defined in the contract crate beside the trait: the shapes
+/// of its parameters and result as type aliases, and a function generic over the plugin's
+/// type that lifts the arguments, calls the method and lowers the result.
+///
+/// They live in the contract crate because only there do the types resolve as the trait spells
+/// them (`Record`, or a `BTreeMap` the contract crate imported); the `export_*!` shim in the
+/// plugin crate names only these items, through `$crate`.
+fn export_glue(trait_ident: &Ident, m: &Method) -> TokenStream {
+    let names = GlueNames::new(trait_ident, m);
+    let method = &m.ident;
+    let mut aliases = Vec::new();
     let mut wasm_params = Vec::new();
     let mut lifts = Vec::new();
-    let mut arg_idents = Vec::new();
-    for (i, p) in m.params.iter().enumerate() {
+    let mut args = Vec::new();
+    for (i, (p, alias)) in m.params.iter().zip(&names.params).enumerate() {
+        let ty = &p.erased;
+        let shape = param_abi(ty);
+        aliases.push(quote!(pub type #alias = #shape;));
+        let (w1, w2) = m.wasm_idents(i);
+        // Spanned on the type, as everything naming it: a type that cannot cross is reported
+        // there.
+        wasm_params.push(quote_spanned! {ty.span()=>
+            #w1: ::wasp::__private::P1<#alias>, #w2: ::wasp::__private::P2<#alias>
+        });
         let arg = format_ident!("__a{}", i);
-        let w0 = format_ident!("__w{}_0", i);
-        let w1 = format_ident!("__w{}_1", i);
-        let types = p.kind.wasm_param_types();
-        match p.kind {
-            Kind::Scalar(s) => {
-                let wt = &types[0];
-                let st = scalar_tokens(s);
-                wasm_params.push(quote!(#w0: #wt));
-                lifts.push(quote!(let #arg = ::wasp::__private::guest::scalar_arg::<#st>(#w0);));
-            }
-            kind => {
-                wasm_params.push(quote!(#w0: i32));
-                wasm_params.push(quote!(#w1: i32));
-                let take = match kind {
-                    Kind::String => quote!(string),
-                    Kind::Str => quote!(str),
-                    Kind::Bytes => quote!(bytes),
-                    Kind::ByteSlice => quote!(byte_slice),
-                    _ => quote!(decode),
-                };
-                lifts.push(quote!(let #arg = unsafe { __wasp_block.#take(#w0, #w1) };));
-            }
-        }
-        arg_idents.push(arg);
-    }
-    let call = quote!(<$ty as $crate::#trait_ident>::#ident(__wasp_instance(), #(#arg_idents),*));
-    let (ret_sig, ret_expr) = match &m.ret {
-        None => (quote!(), quote!(let () = __wasp_result;)),
-        Some(r) => {
-            let wt = r.kind.wasm_result_type();
-            let expr = match r.kind {
-                Kind::Scalar(s) => {
-                    let st = scalar_tokens(s);
-                    quote!(::wasp::__private::guest::scalar_ret::<#st>(__wasp_result))
-                }
-                Kind::String | Kind::Str => {
-                    quote!(::wasp::__private::guest::return_string(__wasp_result))
-                }
-                Kind::Bytes | Kind::ByteSlice => {
-                    quote!(::wasp::__private::guest::return_bytes(__wasp_result))
-                }
-                Kind::Serde => quote!(::wasp::__private::guest::return_serde(&__wasp_result)),
+        lifts.push(quote_spanned! {ty.span()=>
+            // SAFETY: the caller passes this parameter's wasm values as the host sent them.
+            let #arg = unsafe {
+                <#ty as ::wasp::__private::GuestParam<'_>>::from_abi(&__block, #w1, #w2)
             };
-            (quote!(-> #wt), expr)
+        });
+        args.push(arg);
+    }
+    let ret_alias = &names.ret;
+    let ret_shape = result_abi(&m.ret.erased);
+    aliases.push(quote!(pub type #ret_alias = #ret_shape;));
+    let buffers = names.params.iter().zip(&m.params).map(|(alias, p)| {
+        quote_spanned!(p.erased.span()=> + <#alias as ::wasp::__private::Abi>::BUFFER as usize)
+    });
+    let function = &names.function;
+    let ret_ty = &m.ret.erased;
+    let ret = quote_spanned!(ret_ty.span()=> ::wasp::__private::Ret<#ret_alias>);
+    let into_ret = quote_spanned!(ret_ty.span()=>
+        <#ret_ty as ::wasp::__private::WireResult>::into_ret(__result)
+    );
+    quote! {
+        #(
+            #[doc(hidden)]
+            #[allow(non_camel_case_types)]
+            #aliases
+        )*
+
+        /// Runs the plugin's method for its export shim.
+        ///
+        /// # Safety
+        /// Only the `export_*!` shim calls it, with the wasm arguments the host passed to the
+        /// export, as docs/ABI.md says: buffers in one block from `wasp_alloc`.
+        #[doc(hidden)]
+        #[allow(non_snake_case, unused_unsafe, clippy::too_many_arguments)]
+        #[inline(always)]
+        pub unsafe fn #function<__WaspPlugin: #trait_ident>(
+            __instance: &mut __WaspPlugin,
+            #(#wasm_params,)*
+        ) -> #ret {
+            ::wasp::__private::guest::enter();
+            let __block = ::wasp::__private::guest::ArgBlock::new(0usize #(#buffers)*);
+            #(#lifts)*
+            let __result = <__WaspPlugin as #trait_ident>::#method(__instance, #(#args),*);
+            // Frees the arguments (borrowed ones cannot outlive it), then the result takes
+            // the return slot.
+            ::core::mem::drop(__block);
+            #into_ret
         }
-    };
+    }
+}
+
+/// The export of method `m`, inside `export_*!`: a signature made of the glue's shapes, and a
+/// call to the glue.
+fn export_shim(trait_ident: &Ident, m: &Method) -> TokenStream {
+    let names = GlueNames::new(trait_ident, m);
+    let export_attr = unsafe_attr("export_name", &LitStr::new(&m.name, m.ident.span()));
+    let shim_ident = format_ident!("__wasp_export_{}", m.ident);
+    let mut wasm_params = Vec::new();
+    let mut wasm_args = Vec::new();
+    for (i, alias) in names.params.iter().enumerate() {
+        let (w1, w2) = m.wasm_idents(i);
+        wasm_params.push(quote! {
+            #w1: ::wasp::__private::P1<$crate::#alias>, #w2: ::wasp::__private::P2<$crate::#alias>
+        });
+        wasm_args.push(quote!(#w1, #w2));
+    }
+    let ret_alias = &names.ret;
+    let function = &names.function;
     quote! {
         #export_attr
-        extern "C" fn #shim_ident(#(#wasm_params),*) #ret_sig {
-            ::wasp::__private::guest::enter();
-            #[allow(unused_mut, unused_variables)]
-            let mut __wasp_block = ::wasp::__private::guest::ArgBlock::new(#buffer_params);
-            #(#lifts)*
-            let __wasp_result = #call;
-            ::core::mem::drop(__wasp_block);
-            #ret_expr
+        // A parameter's second value is `()` when it has one wasm value; the wasm32 C ABI
+        // passes nothing for it, which is the point.
+        #[allow(improper_ctypes_definitions)]
+        extern "C" fn #shim_ident(#(#wasm_params),*) -> ::wasp::__private::Ret<$crate::#ret_alias> {
+            // SAFETY: the host calls this export as docs/ABI.md says, with these wasm values.
+            unsafe { $crate::#function::<$ty>(__wasp_instance(), #(#wasm_args),*) }
         }
     }
 }

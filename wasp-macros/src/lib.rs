@@ -2,8 +2,10 @@
 //!
 //! Use them through the `wasp` crate, which documents them. Each macro parses the trait once
 //! into a model ([`model`]), validates it there, and expands host and guest code from the
-//! same model. Generated code names only absolute paths (`::wasp::__private::...`); the
-//! per-type work lives in runtime functions, so the expansion stays small.
+//! same model. Generated code names only absolute paths (`::wasp::__private::...`) and makes
+//! the same calls for every parameter (`<T as Wire>::...`) and every result
+//! (`<T as WireResult>::...`): how a type travels is decided by its trait impls in the `wasp`
+//! crate, never by how it is spelled here, so a new kind of type needs no macro change.
 //!
 //! Set `WASP_DUMP_EXPANSION=1` while building to print every expansion to stderr.
 
@@ -38,7 +40,8 @@ use syn::ItemTrait;
 /// and descriptor), e.g. to keep it when the Rust name changes.
 ///
 /// Methods take `&self` or `&mut self` (the plugin object lives as long as its instance, so
-/// `&mut self` gives stateful plugins). The trait must be declared at the root of its crate
+/// `&mut self` gives stateful plugins). Borrowed parameters (`&str`, `&[u8]`, `Cow<'_, str>`)
+/// live only for the call, so a parameter cannot name a lifetime (`&'static str` is an error). The trait must be declared at the root of its crate
 /// so that `export_...!` can name it.
 #[proc_macro_attribute]
 pub fn plugin(args: TokenStream, input: TokenStream) -> TokenStream {

@@ -3,69 +3,27 @@
 
 use proc_macro2::{Span, TokenStream};
 use syn::spanned::Spanned;
+use syn::visit::Visit;
+use syn::visit_mut::VisitMut;
 use syn::{
-    FnArg, GenericArgument, GenericParam, Ident, ItemTrait, Pat, PathArguments, ReturnType,
-    Signature, TraitItem, Type,
+    FnArg, GenericArgument, GenericParam, Ident, ItemTrait, Lifetime, Pat, PathArguments,
+    ReturnType, Signature, TraitItem, Type,
 };
-use wasp_abi::descriptor::ScalarType;
-
-/// How one parameter or result crosses the boundary. Decided from the type's spelling:
-/// scalars and byte types by name, everything else through serde.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Scalar(ScalarType),
-    String,
-    Str,
-    Bytes,
-    ByteSlice,
-    Serde,
-}
-
-impl Kind {
-    pub fn is_buffer(self) -> bool {
-        !matches!(self, Kind::Scalar(_))
-    }
-
-    /// The wasm parameter types, spelled as Rust types for an `extern "C"` signature.
-    pub fn wasm_param_types(self) -> Vec<TokenStream> {
-        match self {
-            Kind::Scalar(s) => vec![val_type_tokens(s)],
-            _ => vec![quote::quote!(i32), quote::quote!(i32)],
-        }
-    }
-
-    pub fn wasm_result_type(self) -> TokenStream {
-        match self {
-            Kind::Scalar(s) => val_type_tokens(s),
-            _ => quote::quote!(i64),
-        }
-    }
-}
-
-pub fn val_type_tokens(s: ScalarType) -> TokenStream {
-    match s.val_type() {
-        wasp_abi::ValType::I32 => quote::quote!(i32),
-        wasp_abi::ValType::I64 => quote::quote!(i64),
-        wasp_abi::ValType::F32 => quote::quote!(f32),
-        wasp_abi::ValType::F64 => quote::quote!(f64),
-    }
-}
-
-pub fn scalar_tokens(s: ScalarType) -> TokenStream {
-    let ident = Ident::new(s.name(), Span::call_site());
-    quote::quote!(#ident)
-}
 
 pub struct Param {
     pub ident: Ident,
-    pub ty: Type,
-    pub kind: Kind,
+    /// The type as declared, with every lifetime but `'static` elided, for generated code
+    /// outside the method's signature (see [`erase_lifetimes`]); the signatures themselves
+    /// copy the declaration.
+    pub erased: Type,
 }
 
 pub struct Return {
-    /// The value type the plugin side sees (for host functions: inside `HostResult`).
+    /// The value type the plugin side sees (for host functions: inside `HostResult`), `()`
+    /// when the method returns nothing.
     pub ty: Type,
-    pub kind: Kind,
+    /// As [`Param::erased`].
+    pub erased: Type,
 }
 
 pub struct Method {
@@ -77,46 +35,71 @@ pub struct Method {
     pub since: u32,
     pub sig: Signature,
     pub params: Vec<Param>,
-    pub ret: Option<Return>,
+    pub ret: Return,
     /// Host functions only: declared as `HostResult<T>`, so the host may fail the call.
     pub fallible: bool,
 }
 
 impl Method {
-    /// An expression building this method's descriptor entry; serde types describe
-    /// themselves into `__types` (a `&mut Types` in scope).
+    /// An expression building this method's descriptor entry. Every parameter and the result
+    /// describe themselves through `Wire` (serde types define their named types in
+    /// `__types`, a `&mut Types` in scope); the macro does not know which kind each is.
     pub fn descriptor_tokens(&self) -> TokenStream {
         let name = syn::LitStr::new(&self.name, self.ident.span());
         let since = self.since;
-        let params = self.params.iter().map(|p| wire_type_tokens(p.kind, &p.ty));
-        let result = match &self.ret {
-            Some(r) => {
-                let wire = wire_type_tokens(r.kind, &r.ty);
-                quote::quote!(::core::option::Option::Some(#wire))
-            }
-            None => quote::quote!(::core::option::Option::None),
-        };
+        let params = self.params.iter().map(|p| {
+            let ty = &p.erased;
+            quote::quote_spanned!(ty.span()=> <#ty as ::wasp::__private::Wire>::wire_type(__types))
+        });
+        let ty = &self.ret.erased;
+        let result = quote::quote_spanned!(ty.span()=> <#ty as ::wasp::__private::WireResult>::wire_type(__types));
         quote::quote!(::wasp::__private::function(#name, #since, ::std::vec![#(#params),*], #result))
     }
 
-    pub fn buffer_params(&self) -> usize {
-        self.params.iter().filter(|p| p.kind.is_buffer()).count()
+    /// The names of the `i`-th parameter's two wasm values in generated code, spanned on the
+    /// parameter's type: a type error about the values is an error about that type.
+    pub fn wasm_idents(&self, i: usize) -> (Ident, Ident) {
+        let span = self.params[i].erased.span();
+        (
+            quote::format_ident!("__w{}_1", i, span = span),
+            quote::format_ident!("__w{}_2", i, span = span),
+        )
     }
 }
 
-fn wire_type_tokens(kind: Kind, ty: &Type) -> TokenStream {
-    match kind {
-        Kind::Scalar(s) => {
-            let variant = Ident::new(&format!("{:?}", s), Span::call_site());
-            quote::quote!(::wasp::__private::WireType::Scalar(::wasp::__private::ScalarType::#variant))
-        }
-        Kind::String | Kind::Str => quote::quote!(::wasp::__private::WireType::String),
-        Kind::Bytes | Kind::ByteSlice => quote::quote!(::wasp::__private::WireType::Bytes),
-        // Spanned on the type, so that a type without `Schema` is reported there.
-        Kind::Serde => {
-            quote::quote_spanned!(ty.span()=> ::wasp::__private::serde_wire::<#ty>(__types))
+/// The shape of a parameter of type `ty` as a type that needs no lifetime:
+/// `AbiOf<fn(<ty as Wire>::Abi)>` (see `wasp::__private::ShapeOf`). Valid in type aliases and
+/// `extern` signatures whatever lifetimes `ty` elides. Spanned on the type, as everything
+/// generated that names it, so that a type that cannot cross is reported there.
+pub fn param_abi(ty: &Type) -> TokenStream {
+    quote::quote_spanned!(ty.span()=>
+        ::wasp::__private::AbiOf<fn(<#ty as ::wasp::__private::Wire>::Abi)>
+    )
+}
+
+/// As [`param_abi`], for a result.
+pub fn result_abi(ty: &Type) -> TokenStream {
+    quote::quote_spanned!(ty.span()=>
+        ::wasp::__private::AbiOf<fn(<#ty as ::wasp::__private::WireResult>::Abi)>
+    )
+}
+
+/// `ty` with every lifetime other than `'static` replaced by `'_`. Generated code outside
+/// the method's own signature (descriptor, shims, imports) does not declare the method's
+/// lifetime parameters; in the positions where it names types, an elided lifetime is
+/// inferred or becomes a fresh one, and no wire impl depends on a lifetime.
+pub fn erase_lifetimes(ty: &Type) -> Type {
+    struct Eraser;
+    impl VisitMut for Eraser {
+        fn visit_lifetime_mut(&mut self, lifetime: &mut Lifetime) {
+            if lifetime.ident != "static" {
+                *lifetime = Lifetime::new("'_", lifetime.span());
+            }
         }
     }
+    let mut ty = ty.clone();
+    Eraser.visit_type_mut(&mut ty);
+    ty
 }
 
 /// Which macro is parsing: the rules differ slightly (host functions may be fallible).
@@ -322,13 +305,12 @@ fn parse_method(sig: &Signature, side: Side, errors: &mut Errors) -> Option<Meth
                 Pat::Ident(p) => p.ident.clone(),
                 _ => Ident::new(&format!("arg{}", index), pat_type.pat.span()),
             };
-            if let Some(kind) = classify_param(&pat_type.ty, errors) {
-                params.push(Param {
-                    ident,
-                    ty: (*pat_type.ty).clone(),
-                    kind,
-                });
-            }
+            rule_param_can_cross(&pat_type.ty, errors);
+            rule_param_names_no_lifetime(&pat_type.ty, errors);
+            params.push(Param {
+                ident,
+                erased: erase_lifetimes(&pat_type.ty),
+            });
         }
     }
     if params.len() > wasp_abi::MAX_PARAMS {
@@ -340,23 +322,14 @@ fn parse_method(sig: &Signature, side: Side, errors: &mut Errors) -> Option<Meth
             ),
         );
     }
-    let (ret, fallible) = match &sig.output {
-        ReturnType::Default => (None, false),
-        ReturnType::Type(_, ty) => {
-            let (value_ty, fallible) = match (side, host_result_inner(ty)) {
-                (Side::Host, Some(inner)) => (inner, true),
-                _ => ((**ty).clone(), false),
-            };
-            if is_unit(&value_ty) {
-                (None, fallible)
-            } else {
-                match classify_return(&value_ty, errors) {
-                    Some(kind) => (Some(Return { ty: value_ty, kind }), fallible),
-                    None => (None, fallible),
-                }
-            }
-        }
+    let (ret_ty, fallible) = match &sig.output {
+        ReturnType::Default => (syn::parse_quote!(()), false),
+        ReturnType::Type(_, ty) => match (side, host_result_inner(ty)) {
+            (Side::Host, Some(inner)) => (inner, true),
+            _ => ((**ty).clone(), false),
+        },
     };
+    rule_result_can_cross(&ret_ty, errors);
     // Only expand a method the expansion can trust; a broken one was already reported.
     if errors.count() != errors_before {
         return None;
@@ -367,7 +340,10 @@ fn parse_method(sig: &Signature, side: Side, errors: &mut Errors) -> Option<Meth
         since: 1,
         sig: sig.clone(),
         params,
-        ret,
+        ret: Return {
+            erased: erase_lifetimes(&ret_ty),
+            ty: ret_ty,
+        },
         fallible,
     })
 }
@@ -435,10 +411,6 @@ fn rule_receiver_is_a_reference(sig: &Signature, errors: &mut Errors) {
     }
 }
 
-fn is_unit(ty: &Type) -> bool {
-    matches!(ty, Type::Tuple(t) if t.elems.is_empty())
-}
-
 fn unwrap_group(ty: &Type) -> &Type {
     match ty {
         Type::Group(g) => unwrap_group(&g.elem),
@@ -464,7 +436,12 @@ fn host_result_inner(ty: &Type) -> Option<Type> {
     None
 }
 
-fn classify_param(ty: &Type, errors: &mut Errors) -> Option<Kind> {
+// Rule: a parameter is something that can be passed by value or borrowed for the call. How
+// it travels is its `Wire` impl's business; this rule only refuses what no impl could make
+// sense of, with a message on the offending tokens: `&mut` (the other side cannot see the
+// change), borrows other than `&str` and `&[u8]`, `()` (nothing to pass), and the type forms
+// below.
+fn rule_param_can_cross(ty: &Type, errors: &mut Errors) {
     match unwrap_group(ty) {
         Type::Reference(r) => {
             if r.mutability.is_some() {
@@ -473,123 +450,90 @@ fn classify_param(ty: &Type, errors: &mut Errors) -> Option<Kind> {
                     "`&mut` parameters are not supported: the other side cannot see changes; \
                      return the new value instead",
                 );
-                return None;
+                return;
             }
             match unwrap_group(&r.elem) {
-                Type::Path(p) if p.qself.is_none() && p.path.is_ident("str") => Some(Kind::Str),
-                Type::Slice(s) if is_ident_type(&s.elem, "u8") => Some(Kind::ByteSlice),
-                _ => {
-                    errors.push(
-                        r.span(),
-                        "only `&str` and `&[u8]` may be borrowed across the boundary; take this \
-                         parameter by value",
-                    );
-                    None
-                }
+                Type::Path(p) if p.qself.is_none() && p.path.is_ident("str") => {}
+                Type::Slice(s) if is_ident_type(&s.elem, "u8") => {}
+                _ => errors.push(
+                    r.span(),
+                    "only `&str` and `&[u8]` may be borrowed across the boundary; take this \
+                     parameter by value",
+                ),
             }
         }
-        other => classify_value(other, errors),
+        Type::Tuple(t) if t.elems.is_empty() => errors.push(
+            t.span(),
+            "a `()` parameter carries nothing across the boundary; remove it",
+        ),
+        other => rule_value_can_cross(other, errors),
     }
 }
 
-fn classify_return(ty: &Type, errors: &mut Errors) -> Option<Kind> {
+// Rule: a parameter names no lifetime (`&'static str`, `&'a [u8]`, `Cow<'a, str>`). Its
+// arguments live in a block the plugin frees when the method returns, so a borrowed parameter
+// lives only for the call; a named lifetime would let safe plugin code keep it longer. The
+// generated shims tie borrows to the block as well, so this rule is the readable form of an
+// error the borrow checker would otherwise report inside generated code.
+fn rule_param_names_no_lifetime(ty: &Type, errors: &mut Errors) {
+    struct Finder<'e> {
+        errors: &'e mut Errors,
+    }
+    impl<'ast, 'e> Visit<'ast> for Finder<'e> {
+        fn visit_lifetime(&mut self, lifetime: &'ast Lifetime) {
+            if lifetime.ident != "_" {
+                self.errors.push(
+                    lifetime.span(),
+                    format!(
+                        "a parameter cannot name the lifetime `{}`: borrowed parameters live \
+                         only for the call, because the plugin frees its arguments when the \
+                         method returns; leave the lifetime out (`&str`, `&[u8]`, `Cow<'_, str>`)",
+                        lifetime
+                    ),
+                );
+            }
+        }
+    }
+    Finder { errors }.visit_type(ty);
+}
+
+// Rule: a result is owned. It must outlive the call that produced it, and the plugin's memory
+// it would borrow from is reused by the next call.
+fn rule_result_can_cross(ty: &Type, errors: &mut Errors) {
     match unwrap_group(ty) {
-        Type::Reference(r) => {
-            errors.push(
-                r.span(),
-                "a wasp method cannot return a reference: the value must outlive the call; \
-                 return an owned type such as `String` or `Vec<u8>`",
-            );
-            None
-        }
-        other => classify_value(other, errors),
+        Type::Reference(r) => errors.push(
+            r.span(),
+            "a wasp method cannot return a reference: the value must outlive the call; \
+             return an owned type such as `String` or `Vec<u8>`",
+        ),
+        other => rule_value_can_cross(other, errors),
     }
 }
 
-fn classify_value(ty: &Type, errors: &mut Errors) -> Option<Kind> {
+// Rule: a value's type is one a trait impl can be found for: a named type, tuple or array.
+// The forms below have no impl to find, or none both sides could agree on.
+fn rule_value_can_cross(ty: &Type, errors: &mut Errors) {
     match ty {
-        Type::ImplTrait(t) => {
-            errors.push(
-                t.span(),
-                "`impl Trait` is not supported in a wasp contract: name a concrete type",
-            );
-            None
-        }
-        Type::TraitObject(t) => {
-            errors.push(
-                t.span(),
-                "trait objects cannot cross the boundary: name a concrete type",
-            );
-            None
-        }
-        Type::BareFn(t) => {
-            errors.push(t.span(), "function pointers cannot cross the boundary");
-            None
-        }
-        Type::Ptr(t) => {
-            errors.push(t.span(), "raw pointers cannot cross the boundary");
-            None
-        }
-        Type::Never(t) => {
-            errors.push(t.span(), "`!` is not supported in a wasp contract");
-            None
-        }
-        Type::Infer(t) => {
-            errors.push(t.span(), "`_` is not allowed here: name the type");
-            None
-        }
-        Type::Slice(t) => {
-            errors.push(
-                t.span(),
-                "unsized slices cannot be passed by value: use `Vec<T>`",
-            );
-            None
-        }
-        Type::Macro(t) => {
-            errors.push(t.span(), "type macros are not supported in a wasp contract");
-            None
-        }
-        Type::Path(p) if p.qself.is_none() => {
-            let last = match p.path.segments.last() {
-                Some(l) => l,
-                None => return Some(Kind::Serde),
-            };
-            let name = last.ident.to_string();
-            match &last.arguments {
-                PathArguments::None => {
-                    if let Some(s) = ScalarType::from_name(&name) {
-                        return Some(Kind::Scalar(s));
-                    }
-                    if name == "String" {
-                        return Some(Kind::String);
-                    }
-                    Some(Kind::Serde)
-                }
-                PathArguments::AngleBracketed(args) if name == "Vec" && args.args.len() == 1 => {
-                    match args.args.first() {
-                        Some(GenericArgument::Type(t)) if is_ident_type(t, "u8") => {
-                            Some(Kind::Bytes)
-                        }
-                        _ => Some(Kind::Serde),
-                    }
-                }
-                _ => Some(Kind::Serde),
-            }
-        }
-        Type::Path(p) => {
-            errors.push(
-                p.span(),
-                "qualified paths (`<T as Trait>::X`) are not supported in a wasp contract: name \
-                 the type",
-            );
-            None
-        }
-        Type::Verbatim(t) => {
-            errors.push(t.span(), "this type is not supported in a wasp contract");
-            None
-        }
-        // Tuples, arrays and anything else serde understands.
-        _ => Some(Kind::Serde),
+        Type::ImplTrait(t) => errors.push(
+            t.span(),
+            "`impl Trait` is not supported in a wasp contract: name a concrete type",
+        ),
+        Type::TraitObject(t) => errors.push(
+            t.span(),
+            "trait objects cannot cross the boundary: name a concrete type",
+        ),
+        Type::BareFn(t) => errors.push(t.span(), "function pointers cannot cross the boundary"),
+        Type::Ptr(t) => errors.push(t.span(), "raw pointers cannot cross the boundary"),
+        Type::Never(t) => errors.push(t.span(), "`!` is not supported in a wasp contract"),
+        Type::Infer(t) => errors.push(t.span(), "`_` is not allowed here: name the type"),
+        Type::Slice(t) => errors.push(
+            t.span(),
+            "unsized slices cannot be passed by value: use `Vec<T>`",
+        ),
+        Type::Macro(t) => errors.push(t.span(), "type macros are not supported in a wasp contract"),
+        Type::Verbatim(t) => errors.push(t.span(), "this type is not supported in a wasp contract"),
+        // Paths, tuples, arrays: whether they can cross is up to their `Wire` impls.
+        _ => {}
     }
 }
 

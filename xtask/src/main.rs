@@ -4,10 +4,12 @@ mod assemblyscript_guests;
 mod c_guests;
 mod cmd;
 mod go_guests;
+mod java_guests;
 mod json;
 mod plugins;
 mod rust_guests;
 mod rustc_wrapper;
+mod zig_guests;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -11,7 +11,9 @@ use std::process::ExitCode;
 use crate::assemblyscript_guests::AssemblyScriptGuests;
 use crate::c_guests::CGuests;
 use crate::go_guests::GoGuests;
+use crate::java_guests::JavaGuests;
 use crate::rust_guests::RustGuests;
+use crate::zig_guests::ZigGuests;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -61,6 +63,8 @@ fn builders() -> Vec<Box<dyn Builder>> {
         Box::new(CGuests),
         Box::new(GoGuests),
         Box::new(AssemblyScriptGuests),
+        Box::new(ZigGuests),
+        Box::new(JavaGuests),
     ]
 }
 

@@ -52,42 +52,24 @@ pub enum WireType {
     Serde(Type),
 }
 
-/// The Rust scalar types, each of which travels as one wasm value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[allow(missing_docs)]
-pub enum ScalarType {
-    I8,
-    I16,
-    I32,
-    I64,
-    Isize,
-    U8,
-    U16,
-    U32,
-    U64,
-    Usize,
-    F32,
-    F64,
-    Bool,
-    Char,
+macro_rules! scalar_types {
+    ($($ty:ident => $variant:ident,)*) => {
+        /// The Rust scalar types, each of which travels as one wasm value.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[allow(missing_docs)]
+        pub enum ScalarType {
+            $($variant,)*
+        }
+
+        /// Each scalar with its Rust name and the wasm value type it travels as (which its
+        /// `Scalar` impl says, so a scalar without one does not compile).
+        const SCALARS: &[(ScalarType, &str, ValType)] = &[
+            $((ScalarType::$variant, stringify!($ty), <$ty as crate::Scalar>::VAL_TYPE),)*
+        ];
+    };
 }
 
-const SCALARS: [(ScalarType, &str, ValType); 14] = [
-    (ScalarType::I8, "i8", ValType::I32),
-    (ScalarType::I16, "i16", ValType::I32),
-    (ScalarType::I32, "i32", ValType::I32),
-    (ScalarType::I64, "i64", ValType::I64),
-    (ScalarType::Isize, "isize", ValType::I64),
-    (ScalarType::U8, "u8", ValType::I32),
-    (ScalarType::U16, "u16", ValType::I32),
-    (ScalarType::U32, "u32", ValType::I32),
-    (ScalarType::U64, "u64", ValType::I64),
-    (ScalarType::Usize, "usize", ValType::I64),
-    (ScalarType::F32, "f32", ValType::F32),
-    (ScalarType::F64, "f64", ValType::F64),
-    (ScalarType::Bool, "bool", ValType::I32),
-    (ScalarType::Char, "char", ValType::I32),
-];
+crate::for_each_scalar!(scalar_types);
 
 impl ScalarType {
     /// The scalar whose Rust name is `name`, if any.

@@ -46,11 +46,15 @@ pub fn repo(relative: &str) -> String {
         .into_owned()
 }
 
-pub const GREETERS: [&str; 4] = [
+/// The Greeter in every guest language; tests index the first four (Rust, C, Go,
+/// AssemblyScript) for where each puts its descriptor.
+pub const GREETERS: [&str; 6] = [
     "examples/greeter/plugins/greeter-rust.wasm",
     "examples/greeter/plugins/greeter-c.wasm",
     "examples/greeter/plugins/greeter-go.wasm",
     "examples/greeter/plugins/greeter-assemblyscript.wasm",
+    "examples/greeter/plugins/greeter-zig.wasm",
+    "examples/greeter/plugins/greeter-java.wasm",
 ];
 
 pub fn types_plugin() -> String {

@@ -2,6 +2,7 @@
 //! directions, per-instance state, and each way a call can fail.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use wasp::HostResult;
 
@@ -33,6 +34,8 @@ pub trait TypesHost {
     fn checked_div(&mut self, a: i64, b: i64) -> HostResult<i64>;
     fn remember(&mut self, value: u32);
     fn bytes_back(&mut self, len: u32) -> Vec<u8>;
+    /// Raw string and byte kinds that only their `Wire` impls know about.
+    fn shout(&mut self, text: Cow<'_, str>, tail: Box<[u8]>) -> Box<str>;
 }
 
 /// The test contract.
@@ -92,4 +95,22 @@ pub trait Types {
     fn recurse(&self, depth: u64) -> u64;
     fn spin(&self, iterations: u64) -> u64;
     fn hoard(&mut self, mebibytes: u32) -> u32;
+
+    // Raw string and byte kinds added with `Wire` impls alone (no macro change): they travel
+    // as `String` and `Vec<u8>` do, without the codec.
+    fn echo_box_str(&self, v: Box<str>) -> Box<str>;
+    fn echo_box_bytes(&self, v: Box<[u8]>) -> Box<[u8]>;
+    fn echo_cow_str(&self, v: Cow<'_, str>) -> Cow<'static, str>;
+    fn echo_cow_bytes(&self, v: Cow<'_, [u8]>) -> Cow<'static, [u8]>;
+    /// Whether the plugin received the string borrowed from its argument block.
+    fn cow_is_borrowed(&self, v: Cow<'_, str>) -> bool;
+    fn join_kinds(
+        &self,
+        a: Box<str>,
+        b: Cow<'_, str>,
+        c: Box<[u8]>,
+        d: Cow<'_, [u8]>,
+        e: &str,
+    ) -> String;
+    fn call_shout(&self, text: String, tail: Vec<u8>) -> String;
 }

@@ -1,5 +1,6 @@
 //! Implements the types test contract: echoes, state, host calls and deliberate failures.
 
+use std::borrow::Cow;
 use types_contract::{types_host, Record, Shape, Types};
 
 #[derive(Default)]
@@ -159,6 +160,28 @@ impl Types for Plugin {
             self.hoard.push(vec![1u8; 1 << 20]);
         }
         self.hoard.len() as u32
+    }
+
+    fn echo_box_str(&self, v: Box<str>) -> Box<str> {
+        v
+    }
+    fn echo_box_bytes(&self, v: Box<[u8]>) -> Box<[u8]> {
+        v
+    }
+    fn echo_cow_str(&self, v: Cow<'_, str>) -> Cow<'static, str> {
+        Cow::Owned(v.into_owned())
+    }
+    fn echo_cow_bytes(&self, v: Cow<'_, [u8]>) -> Cow<'static, [u8]> {
+        Cow::Owned(v.into_owned())
+    }
+    fn cow_is_borrowed(&self, v: Cow<'_, str>) -> bool {
+        matches!(v, Cow::Borrowed(_))
+    }
+    fn join_kinds(&self, a: Box<str>, b: Cow<'_, str>, c: Box<[u8]>, d: Cow<'_, [u8]>, e: &str) -> String {
+        format!("{}|{}|{}|{}|{}", a, b, String::from_utf8_lossy(&c), String::from_utf8_lossy(&d), e)
+    }
+    fn call_shout(&self, text: String, tail: Vec<u8>) -> String {
+        String::from(types_host::shout(Cow::Borrowed(&text), tail.into_boxed_slice()))
     }
 }
 

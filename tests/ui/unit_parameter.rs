@@ -1,0 +1,6 @@
+#[wasp::plugin]
+pub trait Contract {
+    fn nothing(&self, unit: ());
+}
+
+fn main() {}

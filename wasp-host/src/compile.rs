@@ -1,0 +1,213 @@
+//! Compiling a module and instantiating it: what [`Plugin`](crate::Plugin),
+//! [`DynamicPlugin`](crate::DynamicPlugin) and [`RawPlugin`](crate::RawPlugin) share.
+
+use crate::config::{self, InstanceConfig};
+use crate::core::{Core, ModuleExports};
+use crate::engine::{Engine, Limits};
+use crate::failure::{instantiation_failure, wasm_error};
+use crate::store::{StoreData, new_store};
+use crate::wasm::{describe_func_type, describe_wasm, func_type_is};
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use wasmtime::{InstancePre, Linker, Module, ModuleExport};
+use wasp::__private::HostDispatch;
+use wasp::Error;
+use wasp_abi::{ALLOC_EXPORT, INITIALIZE_EXPORT, MEMORY_EXPORT, ValType};
+
+/// A module compiled for an engine, with the bytes it was compiled from.
+pub(crate) struct Compiled {
+    pub(crate) module: Module,
+    pub(crate) bytes: Vec<u8>,
+}
+
+/// Compiles `bytes`, which may be binary WebAssembly or the text format.
+///
+/// # Errors
+/// [`Error::Wasm`] when the bytes are not a valid module.
+pub(crate) fn compile(engine: &Engine, bytes: &[u8]) -> Result<Compiled, Error> {
+    let binary = wat::parse_bytes(bytes)
+        .map_err(|e| Error::Wasm {
+            message: format!("not a valid WebAssembly module: {e}"),
+        })?
+        .into_owned();
+    let module = Module::new(&engine.inner, &binary).map_err(|e| Error::Wasm {
+        message: format!("not a valid WebAssembly module: {e:#}"),
+    })?;
+    Ok(Compiled {
+        module,
+        bytes: binary,
+    })
+}
+
+/// Reads a plugin file.
+///
+/// # Errors
+/// [`Error::Io`] when it cannot be read.
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// A plugin's name from its file: the stem (`greeter-rust` for `plugins/greeter-rust.wasm`).
+pub(crate) fn stem(path: &Path) -> Option<String> {
+    Some(path.file_stem()?.to_string_lossy().into_owned())
+}
+
+/// Everything about a loaded module that does not change between instances: the linked,
+/// pre-instantiated module, the exports the host calls, and the engine's limits.
+pub(crate) struct Loaded {
+    engine: wasmtime::Engine,
+    limits: Limits,
+    pre: InstancePre<StoreData>,
+    pub(crate) exports: ModuleExports,
+}
+
+impl fmt::Debug for Loaded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Loaded")
+            .field("limits", &self.limits)
+            .field("methods", &self.exports.methods.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Loaded {
+    /// Links `module` with `linker` once, so that instances are created without linking.
+    ///
+    /// # Errors
+    /// [`Error::Wasm`] when an import cannot be linked.
+    pub(crate) fn new(
+        engine: &Engine,
+        module: &Module,
+        linker: &Linker<StoreData>,
+        exports: ModuleExports,
+    ) -> Result<Loaded, Error> {
+        let pre = linker.instantiate_pre(module).map_err(wasm_error)?;
+        Ok(Loaded {
+            engine: engine.inner.clone(),
+            limits: engine.limits.clone(),
+            pre,
+            exports,
+        })
+    }
+
+    /// A new instance whose host functions dispatch to `host`, in the sandbox `config`
+    /// describes, named `plugin` in its log lines and spans.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when a mount cannot be opened; [`Error::InstanceLimit`] or
+    /// [`Error::Instantiation`] when the engine cannot create the instance; a call error when
+    /// a start function or `_initialize` fails.
+    pub(crate) fn instantiate(
+        &self,
+        plugin: &Arc<str>,
+        config: &InstanceConfig,
+        host: Box<dyn HostDispatch>,
+    ) -> Result<Core, Error> {
+        let id = next_instance_id();
+        let sandbox = config::build(config, plugin, id)?;
+        let mut store = new_store(
+            &self.engine,
+            &self.limits,
+            sandbox.wasi,
+            host,
+            plugin.clone(),
+            id,
+        );
+        let instance = self
+            .pre
+            .instantiate(&mut store)
+            .map_err(|e| instantiation_failure(&mut store, &self.limits, e))?;
+        Core::new(
+            store,
+            instance,
+            &self.exports,
+            self.limits.clone(),
+            sandbox.output,
+        )
+    }
+}
+
+/// A process-wide counter: every instance gets its own id, starting at 1.
+static NEXT_INSTANCE_ID: AtomicU64 = AtomicU64::new(1);
+
+fn next_instance_id() -> u64 {
+    NEXT_INSTANCE_ID.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The export `name`, which must be a function of exactly this wasm type.
+///
+/// # Errors
+/// [`Error::MissingExport`] saying what is missing or how the type differs.
+pub(crate) fn require_func(
+    module: &Module,
+    name: &str,
+    params: &[ValType],
+    results: &[ValType],
+) -> Result<ModuleExport, Error> {
+    let missing = |detail: String| Error::MissingExport {
+        name: name.to_string(),
+        detail,
+    };
+    let expected = describe_wasm(params, results);
+    let export = module
+        .exports()
+        .find(|e| e.name() == name)
+        .ok_or_else(|| missing(format!("not exported; expected a function {expected}")))?;
+    match export.ty().func() {
+        Some(ty) if func_type_is(ty, params, results) => {}
+        Some(ty) => {
+            return Err(missing(format!(
+                "has wasm type {}, expected {expected}",
+                describe_func_type(ty)
+            )));
+        }
+        None => {
+            return Err(missing(format!(
+                "is not a function; expected a function {expected}"
+            )));
+        }
+    }
+    module
+        .get_export_index(name)
+        .ok_or_else(|| missing("cannot be resolved".to_string()))
+}
+
+/// The exported linear memory, which must be a 32-bit memory.
+///
+/// # Errors
+/// [`Error::MissingExport`] when it is missing or not a 32-bit memory.
+pub(crate) fn require_memory(module: &Module) -> Result<ModuleExport, Error> {
+    let missing = |detail: &str| Error::MissingExport {
+        name: MEMORY_EXPORT.to_string(),
+        detail: detail.to_string(),
+    };
+    match module.exports().find(|e| e.name() == MEMORY_EXPORT) {
+        Some(e) if e.ty().memory().is_some_and(|m| !m.is_64()) => {}
+        Some(_) => return Err(missing("is not a 32-bit linear memory")),
+        None => {
+            return Err(missing(
+                "not exported; the plugin must export its linear memory",
+            ));
+        }
+    }
+    module
+        .get_export_index(MEMORY_EXPORT)
+        .ok_or_else(|| missing("cannot be resolved"))
+}
+
+/// The runtime exports a module may have whatever its contract: memory, `wasp_alloc`,
+/// `_initialize`, each present only when it has the ABI's type.
+pub(crate) fn runtime_exports(module: &Module) -> ModuleExports {
+    ModuleExports {
+        memory: require_memory(module).ok(),
+        alloc: require_func(module, ALLOC_EXPORT, &[ValType::I32], &[ValType::I32]).ok(),
+        initialize: require_func(module, INITIALIZE_EXPORT, &[], &[]).ok(),
+        methods: Vec::new(),
+        plugin_version: 1,
+    }
+}

@@ -1,0 +1,430 @@
+//! One live instance as the engine sees it: its store, the exports it calls resolved once,
+//! whether it is poisoned, and the path of one call into it. [`Instance`], [`RawInstance`]
+//! and [`DynamicInstance`] are each a [`Core`] plus typing.
+//!
+//! [`Instance`]: crate::Instance
+//! [`RawInstance`]: crate::RawInstance
+//! [`DynamicInstance`]: crate::DynamicInstance
+
+use crate::engine::Limits;
+use crate::failure::plugin_failure;
+use crate::linking::call_alloc;
+use crate::logging::CALL_TARGET;
+use crate::output::{Captured, CapturedOutput, Stream};
+use crate::store::StoreData;
+use std::fmt;
+use std::mem::MaybeUninit;
+use std::sync::Arc;
+use wasmtime::{Func, Memory, ModuleExport, Store, ValRaw};
+use wasp::__private::{Backend, CallArgs, Returned, WireResult};
+use wasp::Error;
+use wasp_abi::{ALLOC_EXPORT, MAX_WASM_PARAMS, ValType, unpack};
+
+/// How a method's result comes back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ResultKind {
+    None,
+    /// One wasm value: a scalar.
+    Value,
+    /// A packed pointer and length into the plugin's memory.
+    Buffer,
+}
+
+/// One method as the plugin exports it; shared by every instance of a plugin.
+pub(crate) struct MethodSpec {
+    /// The method's name: the contract's (Rust) name, which `supports` takes.
+    pub(crate) name: String,
+    /// The name errors and spans use: `name`, followed by the export's name when
+    /// `#[wasp(rename)]` made them differ (`greet (export \`hello\`)`).
+    pub(crate) label: String,
+    /// The export; `None` for a method added to the contract after the plugin was built.
+    pub(crate) export: Option<ModuleExport>,
+    /// The export's wasm type.
+    pub(crate) params: Vec<ValType>,
+    pub(crate) results: Vec<ValType>,
+    pub(crate) result: ResultKind,
+    /// The contract version that added the method.
+    pub(crate) since: u32,
+}
+
+/// What an instance needs of its module to resolve its exports; shared by every instance.
+#[derive(Default)]
+pub(crate) struct ModuleExports {
+    pub(crate) memory: Option<ModuleExport>,
+    pub(crate) alloc: Option<ModuleExport>,
+    pub(crate) initialize: Option<ModuleExport>,
+    pub(crate) methods: Vec<Arc<MethodSpec>>,
+    /// The contract version the plugin was built against (1 for raw modules).
+    pub(crate) plugin_version: u32,
+}
+
+/// One method of one instance: its spec and the function to call.
+struct Export {
+    spec: Arc<MethodSpec>,
+    /// `None` when the plugin predates the method.
+    func: Option<Func>,
+}
+
+/// One live instance: a store with the plugin's memory, WASI context and host state, plus
+/// its exports resolved once. This is the engine side of every generated handle.
+pub struct Core {
+    store: Store<StoreData>,
+    instance: wasmtime::Instance,
+    memory: Option<Memory>,
+    alloc: Option<Func>,
+    exports: Vec<Export>,
+    plugin_version: u32,
+    /// The first line of the error that poisoned the instance.
+    poisoned: Option<String>,
+    limits: Limits,
+    output: CapturedOutput,
+}
+
+impl fmt::Debug for Core {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Core")
+            .field("plugin", &self.plugin_name())
+            .field("id", &self.id())
+            .field("poisoned", &self.poisoned)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Core {
+    /// Completes a freshly instantiated `instance`: resolves the exports the host calls,
+    /// tells the store where memory and `wasp_alloc` are, and runs `_initialize` under the
+    /// deadline that start functions already used.
+    ///
+    /// # Errors
+    /// A failure of `_initialize`; [`Error::Internal`] if an export verified at load is
+    /// not in the instance.
+    pub(crate) fn new(
+        mut store: Store<StoreData>,
+        instance: wasmtime::Instance,
+        exports: &ModuleExports,
+        limits: Limits,
+        output: CapturedOutput,
+    ) -> Result<Core, Error> {
+        let mut func = |export: &ModuleExport, name: &str| {
+            instance
+                .get_module_export(&mut store, export)
+                .and_then(|e| e.into_func())
+                .ok_or_else(|| Error::Internal {
+                    detail: format!(
+                        "export `{name}` was verified at load but is not in the instance"
+                    ),
+                })
+        };
+        let alloc = exports
+            .alloc
+            .as_ref()
+            .map(|a| func(a, ALLOC_EXPORT))
+            .transpose()?;
+        let initialize = exports
+            .initialize
+            .as_ref()
+            .map(|i| func(i, wasp_abi::INITIALIZE_EXPORT))
+            .transpose()?;
+        let mut resolved = Vec::with_capacity(exports.methods.len());
+        for spec in &exports.methods {
+            let f = spec
+                .export
+                .as_ref()
+                .map(|e| func(e, &spec.label))
+                .transpose()?;
+            resolved.push(Export {
+                spec: spec.clone(),
+                func: f,
+            });
+        }
+        let memory = exports
+            .memory
+            .as_ref()
+            .and_then(|m| instance.get_module_export(&mut store, m))
+            .and_then(|e| e.into_memory());
+        store.data_mut().memory = memory;
+        store.data_mut().alloc = alloc;
+        if let Some(init) = initialize {
+            init.call(&mut store, &[], &mut [])
+                .map_err(|e| plugin_failure(&mut store, wasp_abi::INITIALIZE_EXPORT, &limits, e))?;
+        }
+        Ok(Core {
+            store,
+            instance,
+            memory,
+            alloc,
+            exports: resolved,
+            plugin_version: exports.plugin_version,
+            poisoned: None,
+            limits,
+            output,
+        })
+    }
+
+    /// Adds a method found after instantiation (raw calls resolve exports by name on
+    /// first use) and returns its number.
+    pub(crate) fn add_export(&mut self, spec: MethodSpec, func: Func) -> usize {
+        self.exports.push(Export {
+            spec: Arc::new(spec),
+            func: Some(func),
+        });
+        self.exports.len() - 1
+    }
+
+    /// The number of the method called `name` (see [`MethodSpec::name`]) and its spec, if
+    /// any.
+    pub(crate) fn method(&self, name: &str) -> Option<(usize, &MethodSpec)> {
+        self.exports
+            .iter()
+            .enumerate()
+            .find(|(_, e)| e.spec.name == name)
+            .map(|(i, e)| (i, &*e.spec))
+    }
+
+    /// Whether the plugin has method `name`: `false` for a method it predates.
+    pub(crate) fn supports(&self, name: &str) -> bool {
+        self.exports
+            .iter()
+            .any(|e| e.spec.name == name && e.func.is_some())
+    }
+
+    pub(crate) fn instance(&self) -> wasmtime::Instance {
+        self.instance
+    }
+
+    pub(crate) fn store(&self) -> &Store<StoreData> {
+        &self.store
+    }
+
+    pub(crate) fn store_mut(&mut self) -> &mut Store<StoreData> {
+        &mut self.store
+    }
+
+    pub(crate) fn is_poisoned(&self) -> bool {
+        self.poisoned.is_some()
+    }
+
+    pub(crate) fn memory_size(&self) -> usize {
+        self.memory.map_or(0, |m| m.data_size(&self.store))
+    }
+
+    pub(crate) fn id(&self) -> u64 {
+        self.store.data().instance
+    }
+
+    pub(crate) fn plugin_name(&self) -> &str {
+        &self.store.data().plugin
+    }
+
+    pub(crate) fn captured(&self, stream: Stream) -> Option<&Captured> {
+        self.output.get(stream)
+    }
+
+    /// Poisons the instance with `error`, unless it already is, and returns the error.
+    fn fail(&mut self, error: Error) -> Error {
+        if self.poisoned.is_none() {
+            let text = error.to_string();
+            let first_line = text.lines().next().unwrap_or_default();
+            self.poisoned = Some(first_line.to_string());
+        }
+        error
+    }
+
+    /// The error for `e`, raised while `function` ran, poisoning the instance.
+    fn failed(&mut self, function: &str, e: wasmtime::Error) -> Error {
+        let error = plugin_failure(&mut self.store, function, &self.limits, e);
+        self.fail(error)
+    }
+
+    /// Copies the call's buffer arguments into one block from `wasp_alloc`.
+    fn place_buffers(&mut self, method: usize, args: &mut CallArgs<'_>) -> Result<(), Error> {
+        let total = args.buffers_len().ok_or_else(|| Error::TooLarge {
+            function: self.exports[method].spec.label.clone(),
+            size: u64::MAX,
+            limit: u64::from(u32::MAX),
+        })?;
+        if total == 0 {
+            args.place_buffers(0, &mut []);
+            return Ok(());
+        }
+        let (Some(alloc), Some(memory)) = (self.alloc, self.memory) else {
+            return Err(Error::MissingExport {
+                name: ALLOC_EXPORT.to_string(),
+                detail: "a call with string, byte or structured arguments needs `memory` and `wasp_alloc`"
+                    .to_string(),
+            });
+        };
+        self.limits.arm(&mut self.store);
+        let ptr = match call_alloc(&mut self.store, alloc, total) {
+            Ok(ptr) => ptr,
+            Err(e) => return Err(self.failed(ALLOC_EXPORT, e)),
+        };
+        let data = memory.data_mut(&mut self.store);
+        let size = data.len();
+        match (ptr as usize).checked_add(total as usize) {
+            Some(end) if ptr != 0 && end <= size => {
+                args.place_buffers(ptr, &mut data[ptr as usize..end]);
+                Ok(())
+            }
+            _ => {
+                let error = Error::OutOfBounds {
+                    function: ALLOC_EXPORT.to_string(),
+                    ptr,
+                    len: total,
+                    memory_size: size,
+                };
+                Err(self.fail(error))
+            }
+        }
+    }
+
+    /// The bytes of a buffer result, bounds-checked against the plugin's memory.
+    fn result_bytes(&self, method: usize, packed: u64) -> Result<&[u8], Error> {
+        let (ptr, len) = unpack(packed);
+        let data = self.memory.map_or(&[][..], |m| m.data(&self.store));
+        let end = (ptr as usize).checked_add(len as usize);
+        match end {
+            Some(end) if end <= data.len() => Ok(&data[ptr as usize..end]),
+            _ => Err(Error::OutOfBounds {
+                function: self.exports[method].spec.label.clone(),
+                ptr,
+                len,
+                memory_size: data.len(),
+            }),
+        }
+    }
+
+    /// Poisons the instance with [`Error::Decode`] for a result of method `method` that is
+    /// not a valid value of its type, and returns the error. Calls reach it through
+    /// [`Core::call_lifting`]; a caller that decodes a result itself after the call (dynamic
+    /// calls, which return structured results as bytes) reports its finding here, so that
+    /// the instance is poisoned exactly as a typed call would poison it.
+    pub(crate) fn decode_failed(&mut self, method: usize, detail: String) -> Error {
+        let function = self
+            .exports
+            .get(method)
+            .map_or_else(|| format!("#{method}"), |e| e.spec.label.clone());
+        self.fail(Error::Decode { function, detail })
+    }
+
+    /// Calls method number `method` as [`Backend::call`] does (inside the `call` span), but
+    /// lifts what it returned with `lift` rather than a [`WireResult`]: for callers that
+    /// know the result's type only at run time. `lift` sees the result already bounds-checked
+    /// and says why it is not valid; that is the plugin's lie, so the call fails with
+    /// [`Error::Decode`] and poisons the instance.
+    ///
+    /// # Errors
+    /// As [`Backend::call`].
+    #[inline]
+    pub(crate) fn call_lifting<T>(
+        &mut self,
+        method: usize,
+        args: &mut CallArgs<'_>,
+        lift: impl FnOnce(Returned<'_>) -> Result<T, String>,
+    ) -> Result<T, Error> {
+        let span = tracing::debug_span!(
+            target: CALL_TARGET,
+            "call",
+            plugin = self.plugin_name(),
+            method = self.exports.get(method).map_or("", |e| e.spec.label.as_str()),
+            instance = self.id(),
+        );
+        let _entered = span.enter();
+        self.call_untraced(method, args, lift)
+    }
+
+    #[inline]
+    fn call_untraced<T>(
+        &mut self,
+        method: usize,
+        args: &mut CallArgs<'_>,
+        lift: impl FnOnce(Returned<'_>) -> Result<T, String>,
+    ) -> Result<T, Error> {
+        if let Some(cause) = &self.poisoned {
+            return Err(Error::Poisoned {
+                cause: cause.clone(),
+            });
+        }
+        let Some(export) = self.exports.get(method) else {
+            return Err(Error::Internal {
+                detail: format!("method #{method} is not in this contract"),
+            });
+        };
+        let Some(func) = export.func else {
+            return Err(Error::Unavailable {
+                method: export.spec.label.clone(),
+                since: export.spec.since,
+                plugin_version: self.plugin_version,
+            });
+        };
+        let (params, result) = (export.spec.params.len(), export.spec.result);
+        if args.has_buffers() {
+            self.place_buffers(method, args)?;
+        }
+        let values = args.values();
+        if values.len() != params {
+            // The generated handle and the verified export disagree: a bug, not a plugin fault.
+            return Err(Error::Internal {
+                detail: format!(
+                    "{} wasm arguments given to `{}`, the export takes {params}",
+                    values.len(),
+                    self.exports[method].spec.label
+                ),
+            });
+        }
+        let mut raw = [MaybeUninit::<ValRaw>::uninit(); MAX_WASM_PARAMS];
+        for (slot, &bits) in raw.iter_mut().zip(values) {
+            // Zero-extended bits are ValRaw's representation of every scalar type.
+            *slot = MaybeUninit::new(ValRaw::u64(bits));
+        }
+        let has_result = result != ResultKind::None;
+        if values.is_empty() && has_result {
+            raw[0] = MaybeUninit::new(ValRaw::u64(0));
+        }
+        let len = values.len().max(usize::from(has_result));
+        self.limits.arm(&mut self.store);
+        let raw_slice = std::ptr::slice_from_raw_parts_mut(raw.as_mut_ptr().cast::<ValRaw>(), len);
+        // SAFETY: at load the export was verified to have exactly the wasm type the
+        // contract gives this method (`params` values, one result when `has_result`); the
+        // handle pushed one value per wasm parameter (counted above), each the zero-extended
+        // bits of a numeric value, which is a valid ValRaw of any numeric type; the first
+        // `len` slots are initialised and have room for the one result.
+        let outcome = unsafe { func.call_unchecked(&mut self.store, raw_slice) };
+        if let Err(e) = outcome {
+            let name = self.exports[method].spec.label.clone();
+            return Err(self.failed(&name, e));
+        }
+        // A growth refused during a call that still succeeded (the plugin coped) must not
+        // explain some later failure.
+        let limiter = &mut self.store.data_mut().limiter;
+        if limiter.denied.is_some() {
+            limiter.denied = None;
+        }
+        // SAFETY: when the method has a result, the call wrote it into slot 0, which was
+        // initialised before the call anyway.
+        let bits = if has_result {
+            unsafe { raw[0].assume_init_ref() }.get_u64()
+        } else {
+            0
+        };
+        let lifted = match result {
+            ResultKind::None => lift(Returned::Unit),
+            ResultKind::Value => lift(Returned::Bits(bits)),
+            ResultKind::Buffer => match self.result_bytes(method, bits) {
+                Ok(bytes) => lift(Returned::Bytes(bytes)),
+                Err(lie) => return Err(self.fail(lie)),
+            },
+        };
+        lifted.map_err(|detail| self.decode_failed(method, detail))
+    }
+}
+
+impl Backend for Core {
+    /// Calls method number `method`, inside a `tracing` span `call` (plugin, method,
+    /// instance) when a subscriber wants one. Without one, the span costs a load and a
+    /// branch and allocates nothing.
+    #[inline]
+    fn call<R: WireResult>(&mut self, method: usize, args: &mut CallArgs<'_>) -> Result<R, Error> {
+        self.call_lifting(method, args, R::lift)
+    }
+}

@@ -1,0 +1,95 @@
+//! The one place where a failure raised by wasmtime while a plugin ran becomes a
+//! `wasp::Error`.
+
+use crate::engine::Limits;
+use crate::store::StoreData;
+use wasmtime::Store;
+use wasp::Error;
+
+/// The `wasp::Error` for `e`, raised while `function` ran in `store`'s plugin under `limits`.
+/// In order: a refused memory growth explains a failure best; then an error a host import
+/// raised (a panic, a lie, a failed host function) is returned as it is; then an epoch
+/// interrupt is the call timeout; a WASI exit is [`Error::Exit`]; anything else is a trap,
+/// with the wasm backtrace when wasmtime captured one.
+pub(crate) fn plugin_failure(
+    store: &mut Store<StoreData>,
+    function: &str,
+    limits: &Limits,
+    e: wasmtime::Error,
+) -> Error {
+    if let Some(limit) = store.data_mut().limiter.take_denial(function) {
+        return limit;
+    }
+    let e = match e.downcast::<Error>() {
+        Ok(Error::MemoryLimit {
+            requested, limit, ..
+        }) => {
+            return Error::MemoryLimit {
+                function: function.to_string(),
+                requested,
+                limit,
+            };
+        }
+        Ok(ours) => return ours,
+        Err(e) => e,
+    };
+    if let (Some(wasmtime::Trap::Interrupt), Some(limit)) =
+        (e.downcast_ref::<wasmtime::Trap>(), limits.call_timeout)
+    {
+        return Error::Timeout {
+            function: function.to_string(),
+            limit,
+        };
+    }
+    if let Some(exit) = e.downcast_ref::<wasmtime_wasi::I32Exit>() {
+        return Error::Exit {
+            function: function.to_string(),
+            status: exit.0,
+        };
+    }
+    let backtrace = e
+        .downcast_ref::<wasmtime::WasmBacktrace>()
+        .map(|bt| bt.to_string());
+    let message = match e.downcast_ref::<wasmtime::Trap>() {
+        Some(trap) => trap.to_string(),
+        None => format!("{e:#}"),
+    };
+    Error::Trap {
+        function: function.to_string(),
+        message,
+        backtrace,
+    }
+}
+
+/// The `wasp::Error` for a failure of instantiation itself, before any plugin code ran: a
+/// full pooling allocator is [`Error::InstanceLimit`], anything else
+/// [`Error::Instantiation`]. A trap in a start function is a plugin failure instead.
+pub(crate) fn instantiation_failure(
+    store: &mut Store<StoreData>,
+    limits: &Limits,
+    e: wasmtime::Error,
+) -> Error {
+    if let Some(pool) = e.downcast_ref::<wasmtime::PoolConcurrencyLimitError>() {
+        return Error::InstanceLimit {
+            limit: limits.max_instances.unwrap_or_default(),
+            message: pool.to_string(),
+        };
+    }
+    let ran_plugin_code = e.downcast_ref::<wasmtime::Trap>().is_some()
+        || e.downcast_ref::<Error>().is_some()
+        || e.downcast_ref::<wasmtime_wasi::I32Exit>().is_some()
+        || store.data().limiter.denied.is_some();
+    if ran_plugin_code {
+        return plugin_failure(store, "start", limits, e);
+    }
+    Error::Instantiation {
+        message: format!("{e:#}"),
+    }
+}
+
+/// The `wasp::Error` for wasmtime refusing something at load (linking, type checks).
+pub(crate) fn wasm_error(e: wasmtime::Error) -> Error {
+    Error::Wasm {
+        message: format!("{e:#}"),
+    }
+}

@@ -139,6 +139,15 @@ pub enum Error {
         /// What ran out, as the engine says it.
         message: String,
     },
+    /// No pooled instance became free in time: as many instances as the pool allows
+    /// (`wasp_host::PoolBuilder::max_instances`) stayed checked out for the whole wait.
+    /// Nothing is poisoned; try again, raise the bound, or return instances sooner.
+    PoolExhausted {
+        /// The most instances the pool keeps alive.
+        limit: usize,
+        /// How long the checkout waited (zero for `try_get`).
+        waited: Duration,
+    },
     /// A value is too large to cross the boundary: the arguments of one call, or a host
     /// function's result, beyond the 4 GiB a wasm32 plugin can address, or a contract
     /// descriptor beyond its cap.
@@ -292,6 +301,12 @@ impl fmt::Display for Error {
                 "no free instance slot: the engine allows {} live instances ({}); drop an \
                  instance or build the engine with a larger pool",
                 limit, message
+            ),
+            Error::PoolExhausted { limit, waited } => write!(
+                f,
+                "all {} instances of the pool stayed checked out for {:?}; raise the pool's \
+                 max_instances or return instances (drop the `Pooled` guards) sooner",
+                limit, waited
             ),
             Error::TooLarge {
                 function,

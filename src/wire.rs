@@ -106,8 +106,7 @@ impl Abi for Buffer {
 
 impl sealed::Shape for () {}
 
-/// Nothing at all: `()` as a result is a function without a result, as a parameter it adds
-/// no wasm value.
+/// Nothing at all: `()` as a result is a function without a result.
 impl Abi for () {
     type P1 = ();
     type P2 = ();
@@ -348,7 +347,11 @@ pub trait HostArg<'m>: Wire + Sized {
 pub trait Encoded: Schema + Serialize + DeserializeOwned {}
 
 // ---- helpers: what every impl of a kind shares ----
+//
+// Inlined, like the impls that call them: those are instantiated in the contract crate, and a
+// call back into this crate for every argument would show on the per-call cost. Errors are cold.
 
+#[cold]
 fn decode_error(function: &str, detail: String) -> Error {
     Error::Decode {
         function: function.to_string(),
@@ -356,6 +359,7 @@ fn decode_error(function: &str, detail: String) -> Error {
     }
 }
 
+#[cold]
 fn encode_error(function: &str, error: codec::CodecError) -> Error {
     Error::Encode {
         function: function.to_string(),
@@ -363,12 +367,14 @@ fn encode_error(function: &str, error: codec::CodecError) -> Error {
     }
 }
 
+#[cold]
 fn shape_error(expected: &str, returned: Returned<'_>) -> String {
     // Unreachable through `lift_result`, which builds `Returned` from the type's own shape;
     // an error rather than a panic all the same.
     format!("expected {}, the call returned {:?}", expected, returned)
 }
 
+#[inline]
 fn returned_bits(returned: Returned<'_>) -> Result<u64, String> {
     match returned {
         Returned::Bits(bits) => Ok(bits),
@@ -376,6 +382,7 @@ fn returned_bits(returned: Returned<'_>) -> Result<u64, String> {
     }
 }
 
+#[inline]
 fn returned_bytes(returned: Returned<'_>) -> Result<&[u8], String> {
     match returned {
         Returned::Bytes(bytes) => Ok(bytes),
@@ -383,21 +390,25 @@ fn returned_bytes(returned: Returned<'_>) -> Result<&[u8], String> {
     }
 }
 
+#[inline]
 fn returned_str(returned: Returned<'_>) -> Result<&str, String> {
     std::str::from_utf8(returned_bytes(returned)?)
         .map_err(|e| format!("the string is not UTF-8: {}", e))
 }
 
+#[inline]
 fn returned_serde<T: DeserializeOwned>(returned: Returned<'_>) -> Result<T, String> {
     codec::decode(returned_bytes(returned)?)
         .map_err(|e| format!("not a valid {}: {}", std::any::type_name::<T>(), e))
 }
 
+#[inline]
 fn host_str<'m>(memory: &'m [u8], function: &str, ptr: u64, len: u64) -> Result<&'m str, Error> {
     std::str::from_utf8(guest_slice(memory, function, ptr, len)?)
         .map_err(|e| decode_error(function, format!("the string is not UTF-8: {}", e)))
 }
 
+#[inline]
 fn host_serde<T: DeserializeOwned>(
     memory: &[u8],
     function: &str,
@@ -412,6 +423,7 @@ fn host_serde<T: DeserializeOwned>(
     })
 }
 
+#[inline]
 fn host_return_serde<T: Serialize + ?Sized>(
     value: &T,
     function: &str,
@@ -751,6 +763,7 @@ fn from_bytes<T: 'static>(bytes: Vec<u8>) -> Result<Vec<T>, Vec<u8>> {
     }
 }
 
+#[inline]
 fn list_wire_type<T: Schema + 'static>(types: &mut Types) -> WireType {
     if is_u8::<T>() {
         WireType::Bytes

@@ -93,6 +93,13 @@ impl<C: ?Sized + HandleFor<Core>, H: 'static> Instance<C, H> {
     }
 }
 
+impl<C: ?Sized + HandleFor<Core>, H> Instance<C, H> {
+    /// [`Instance::is_poisoned`] without the `H: 'static` bound, for `Drop` impls.
+    pub(crate) fn poisoned(&self) -> bool {
+        self.handle.backend().is_poisoned()
+    }
+}
+
 impl<C: ?Sized + HandleFor<Core> + Contract, H: 'static> fmt::Debug for Instance<C, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Instance")

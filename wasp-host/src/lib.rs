@@ -31,6 +31,10 @@
 //!   host functions ([`Instance::host`]). It dereferences to the contract's generated handle,
 //!   whose methods mirror the trait's and return `Result<T, wasp::Error>`. Used by one caller
 //!   at a time (`&mut`); it is `Send`, so it may move between threads.
+//! - [`Pool<C, H>`]: a bounded set of instances of one plugin for serving many callers
+//!   from many threads: checkout with a timeout ([`Pool::get_timeout`]), return on drop,
+//!   poisoned instances replaced, [`Reuse`] policy, [`PoolMetrics`]. `Send + Sync`, cheap
+//!   to clone; the checked-out [`Pooled`] guard is `Send`, one caller at a time.
 //! - [`RawPlugin`] / [`RawInstance`]: calls by export name for modules that follow
 //!   `docs/ABI.md` without a contract (scalars, strings and bytes in and out); a
 //!   [`RawFunc`] resolves an export once.
@@ -129,6 +133,7 @@ mod linking;
 mod logging;
 mod output;
 mod plugin;
+mod pool;
 mod raw;
 mod store;
 mod verify;
@@ -144,5 +149,8 @@ pub use instance::Instance;
 pub use logging::{CALL_TARGET, LOG_TARGET, STDERR_TARGET, STDOUT_TARGET};
 pub use output::{Captured, MAX_FORWARDED_LINE, Output, Stream};
 pub use plugin::Plugin;
+pub use pool::{
+    DEFAULT_CHECKOUT_TIMEOUT, DEFAULT_MAX_INSTANCES, Pool, PoolBuilder, PoolMetrics, Pooled, Reuse,
+};
 pub use raw::{RawArg, RawArgs, RawFunc, RawInstance, RawPlugin, RawResult};
 pub use wasp::{Contract, Error, HostError, HostResult};

@@ -140,6 +140,9 @@ for __WaspKvHostDispatch<__WaspHost> {
     fn host(&mut self) -> &mut dyn ::core::any::Any {
         &mut self.0
     }
+    fn host_ref(&self) -> &dyn ::core::any::Any {
+        &self.0
+    }
 }
 impl<
     __WaspHost: KvHost + ::core::marker::Send + 'static,
@@ -239,21 +242,24 @@ pub trait Kv {
 /**Typed handle to one instance of a plugin that implements [`Kv`].
 
 Each method mirrors `Kv`'s, takes `&mut self` (one caller at a time) and returns `Result<T, wasp::Error>`. Get one from a host engine, e.g. `wasp_host`'s `plugin.instantiate(...)`.*/
-pub struct KvHandle {
-    backend: ::std::boxed::Box<dyn ::wasp::__private::Backend>,
+pub struct KvHandle<B> {
+    backend: B,
 }
-impl ::wasp::Handle for KvHandle {
-    fn from_backend(backend: ::std::boxed::Box<dyn ::wasp::__private::Backend>) -> Self {
+impl<B: ::wasp::__private::Backend> ::wasp::Handle<B> for KvHandle<B> {
+    fn from_backend(backend: B) -> Self {
         KvHandle { backend }
     }
-    fn backend(&mut self) -> &mut dyn ::wasp::__private::Backend {
-        &mut *self.backend
+    fn backend(&self) -> &B {
+        &self.backend
     }
-    fn backend_ref(&self) -> &dyn ::wasp::__private::Backend {
-        &*self.backend
+    fn backend_mut(&mut self) -> &mut B {
+        &mut self.backend
     }
 }
-impl KvHandle {
+impl<B: ::wasp::__private::Backend> ::wasp::HandleFor<B> for dyn Kv {
+    type Handle = KvHandle<B>;
+}
+impl<B: ::wasp::__private::Backend> KvHandle<B> {
     ///Calls the plugin's `get`.
     ///
     /// # Errors
@@ -264,14 +270,9 @@ impl KvHandle {
     ) -> ::core::result::Result<Option<Vec<u8>>, ::wasp::Error> {
         let mut __args = ::wasp::__private::CallArgs::new();
         <&str as ::wasp::__private::Wire>::lower(&key, "get", &mut __args)?;
-        let __raw = ::wasp::__private::Backend::call(
-            &mut *self.backend,
-            0usize,
-            &mut __args,
-        )?;
-        ::wasp::__private::lift_result::<
+        ::wasp::__private::Backend::call::<
             Option<Vec<u8>>,
-        >(&mut *self.backend, 0usize, __raw)
+        >(&mut self.backend, 0usize, &mut __args)
     }
     ///Calls the plugin's `put`.
     ///
@@ -287,12 +288,7 @@ impl KvHandle {
         <String as ::wasp::__private::Wire>::lower(&key, "put", &mut __args)?;
         <Vec<u8> as ::wasp::__private::Wire>::lower(&value, "put", &mut __args)?;
         <Option<u32> as ::wasp::__private::Wire>::lower(&ttl, "put", &mut __args)?;
-        let __raw = ::wasp::__private::Backend::call(
-            &mut *self.backend,
-            1usize,
-            &mut __args,
-        )?;
-        ::wasp::__private::lift_result::<()>(&mut *self.backend, 1usize, __raw)
+        ::wasp::__private::Backend::call::<()>(&mut self.backend, 1usize, &mut __args)
     }
     ///Calls the plugin's `count`.
     ///
@@ -300,12 +296,7 @@ impl KvHandle {
     /// Any [`wasp::Error`] of the call itself; a `Result` the method returns is the value.
     pub fn count(&mut self) -> ::core::result::Result<usize, ::wasp::Error> {
         let mut __args = ::wasp::__private::CallArgs::new();
-        let __raw = ::wasp::__private::Backend::call(
-            &mut *self.backend,
-            2usize,
-            &mut __args,
-        )?;
-        ::wasp::__private::lift_result::<usize>(&mut *self.backend, 2usize, __raw)
+        ::wasp::__private::Backend::call::<usize>(&mut self.backend, 2usize, &mut __args)
     }
     ///Calls the plugin's `stats`.
     ///
@@ -317,14 +308,9 @@ impl KvHandle {
     ) -> ::core::result::Result<Result<Stats<u64>, String>, ::wasp::Error> {
         let mut __args = ::wasp::__private::CallArgs::new();
         <bool as ::wasp::__private::Wire>::lower(&detailed, "stats", &mut __args)?;
-        let __raw = ::wasp::__private::Backend::call(
-            &mut *self.backend,
-            3usize,
-            &mut __args,
-        )?;
-        ::wasp::__private::lift_result::<
+        ::wasp::__private::Backend::call::<
             Result<Stats<u64>, String>,
-        >(&mut *self.backend, 3usize, __raw)
+        >(&mut self.backend, 3usize, &mut __args)
     }
     ///Calls the plugin's `scale`.
     ///
@@ -340,12 +326,9 @@ impl KvHandle {
         <f64 as ::wasp::__private::Wire>::lower(&factor, "scale", &mut __args)?;
         <&[u8] as ::wasp::__private::Wire>::lower(&bytes, "scale", &mut __args)?;
         <char as ::wasp::__private::Wire>::lower(&flag, "scale", &mut __args)?;
-        let __raw = ::wasp::__private::Backend::call(
-            &mut *self.backend,
-            4usize,
-            &mut __args,
-        )?;
-        ::wasp::__private::lift_result::<(f64, u8)>(&mut *self.backend, 4usize, __raw)
+        ::wasp::__private::Backend::call::<
+            (f64, u8),
+        >(&mut self.backend, 4usize, &mut __args)
     }
     ///Calls the plugin's `clear`.
     ///
@@ -357,19 +340,21 @@ impl KvHandle {
     ) -> ::core::result::Result<u32, ::wasp::Error> {
         let mut __args = ::wasp::__private::CallArgs::new();
         <String as ::wasp::__private::Wire>::lower(&prefix, "clear", &mut __args)?;
-        let __raw = ::wasp::__private::Backend::call(
-            &mut *self.backend,
-            5usize,
-            &mut __args,
-        )?;
-        ::wasp::__private::lift_result::<u32>(&mut *self.backend, 5usize, __raw)
+        ::wasp::__private::Backend::call::<u32>(&mut self.backend, 5usize, &mut __args)
     }
 }
 impl ::wasp::Contract for dyn Kv {
-    type Handle = KvHandle;
     type Host = dyn KvHost;
     const NAME: &'static str = "Kv";
     const VERSION: u32 = 2u32;
+    const METHODS: &'static [&'static str] = &[
+        "get",
+        "put",
+        "count",
+        "stats",
+        "scale",
+        "clear",
+    ];
     fn descriptor() -> ::wasp::descriptor::Contract {
         let mut __types = ::wasp::descriptor::Types::new();
         let __types = &mut __types;

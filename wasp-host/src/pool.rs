@@ -1,0 +1,485 @@
+//! Instance pools: many callers, many threads, a bounded number of instances of one plugin.
+
+use crate::config::InstanceConfig;
+use crate::core::Core;
+use crate::instance::Instance;
+use crate::plugin::Plugin;
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+use wasp::{Contract, Error, HandleFor, HostContract};
+
+/// How long [`Pool::get`] waits for an instance unless [`PoolBuilder::checkout_timeout`]
+/// says otherwise: 30 seconds.
+pub const DEFAULT_CHECKOUT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The bound on live instances unless [`PoolBuilder::max_instances`] says otherwise: 4.
+pub const DEFAULT_MAX_INSTANCES: usize = 4;
+
+/// What a [`Pool`] does with an instance when its [`Pooled`] guard is dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Reuse {
+    /// Keep it idle for the next checkout (unless it is poisoned). Fastest; the plugin's
+    /// memory and the host value carry over from one checkout to the next.
+    #[default]
+    Keep,
+    /// Drop it, so that every checkout gets an instance no earlier caller used: no state
+    /// leaks between requests. The next checkout instantiates again, which the pooling
+    /// allocator ([`EngineBuilder::pooling`](crate::EngineBuilder::pooling)) makes cheap.
+    Fresh,
+}
+
+/// A snapshot of a pool's counters, from [`Pool::metrics`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct PoolMetrics {
+    /// Instances waiting in the pool for a checkout.
+    pub idle: usize,
+    /// Instances checked out (a [`Pooled`] guard is alive).
+    pub busy: usize,
+    /// Instances the pool has created since it was built, pre-warmed ones included.
+    pub created: u64,
+    /// Poisoned instances the pool dropped instead of handing them out again; each is
+    /// replaced by a new instance at a later checkout.
+    pub replaced: u64,
+}
+
+type Factory<H> = dyn Fn() -> H + Send + Sync + 'static;
+
+/// Builds a [`Pool`]; start with [`Pool::builder`].
+///
+/// A builder is used from one thread; it is `Send` and `Sync`.
+pub struct PoolBuilder<C: ?Sized, H> {
+    plugin: Plugin<C>,
+    factory: Arc<Factory<H>>,
+    config: InstanceConfig,
+    max_instances: usize,
+    prewarm: usize,
+    reuse: Reuse,
+    checkout_timeout: Duration,
+}
+
+impl<C: ?Sized + Contract, H> fmt::Debug for PoolBuilder<C, H> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PoolBuilder")
+            .field("plugin", &self.plugin)
+            .field("config", &self.config)
+            .field("max_instances", &self.max_instances)
+            .field("prewarm", &self.prewarm)
+            .field("reuse", &self.reuse)
+            .field("checkout_timeout", &self.checkout_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C, H> PoolBuilder<C, H>
+where
+    C: ?Sized + Contract + HandleFor<Core>,
+    C::Host: HostContract<H>,
+    H: 'static,
+{
+    /// The most instances alive at once, checked out or idle ([`DEFAULT_MAX_INSTANCES`]
+    /// unless set). A checkout beyond it waits for an instance to come back. At least 1:
+    /// 0 is taken as 1.
+    pub fn max_instances(mut self, max: usize) -> Self {
+        self.max_instances = max.max(1);
+        self
+    }
+
+    /// Creates `n` instances when the pool is built, so that the first checkouts do not
+    /// pay for instantiation. At most [`PoolBuilder::max_instances`]; 0 (the default)
+    /// creates instances only when a checkout needs one.
+    pub fn prewarm(mut self, n: usize) -> Self {
+        self.prewarm = n;
+        self
+    }
+
+    /// Whether an instance returned to the pool is kept for the next checkout
+    /// ([`Reuse::Keep`], the default) or dropped ([`Reuse::Fresh`]).
+    pub fn reuse(mut self, reuse: Reuse) -> Self {
+        self.reuse = reuse;
+        self
+    }
+
+    /// The sandbox of every instance the pool creates ([`InstanceConfig::default`] unless
+    /// set).
+    pub fn config(mut self, config: InstanceConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// How long [`Pool::get`] waits for an instance when all are checked out
+    /// ([`DEFAULT_CHECKOUT_TIMEOUT`] unless set).
+    pub fn checkout_timeout(mut self, timeout: Duration) -> Self {
+        self.checkout_timeout = timeout;
+        self
+    }
+
+    /// Builds the pool, creating the pre-warmed instances.
+    ///
+    /// # Errors
+    /// As [`Plugin::instantiate_with`], when a pre-warmed instance cannot be created.
+    pub fn build(self) -> Result<Pool<C, H>, Error> {
+        let prewarm = self.prewarm.min(self.max_instances);
+        let shared = Arc::new(Shared {
+            plugin: self.plugin,
+            factory: self.factory,
+            config: self.config,
+            max_instances: self.max_instances,
+            reuse: self.reuse,
+            checkout_timeout: self.checkout_timeout,
+            state: Mutex::new(State {
+                idle: Vec::with_capacity(self.max_instances),
+                live: 0,
+                busy: 0,
+                created: 0,
+                replaced: 0,
+            }),
+            returned: Condvar::new(),
+        });
+        for _ in 0..prewarm {
+            let instance = shared.instantiate()?;
+            let mut state = shared.lock();
+            state.live += 1;
+            state.created += 1;
+            state.idle.push(instance);
+        }
+        Ok(Pool { shared })
+    }
+}
+
+/// A pool of instances of one plugin, for serving many callers from many threads.
+///
+/// Built from a [`Plugin`] and a host factory (called once per instance the pool creates)
+/// with [`Pool::builder`]. [`Pool::get`], [`Pool::get_timeout`] and [`Pool::try_get`] check
+/// an instance out as a [`Pooled`] guard, which dereferences to the [`Instance`] (and so to
+/// the contract's handle) and returns it to the pool when dropped.
+///
+/// - At most [`PoolBuilder::max_instances`] instances are alive at once; a checkout beyond
+///   that waits, never without bound, and fails with [`Error::PoolExhausted`] when its time
+///   is up.
+/// - A poisoned instance ([`Instance::is_poisoned`]) is never handed out again: it is dropped
+///   when it comes back, counted in [`PoolMetrics::replaced`], and its slot goes to a new
+///   instance at a later checkout.
+/// - [`Reuse`] says whether a returned instance is kept or dropped.
+///
+/// ```
+/// use greeter_contract::{Greeter, GreeterHost};
+/// use wasp_host::{Pool, Reuse};
+///
+/// struct Host;
+/// impl GreeterHost for Host {
+///     fn call_me(&mut self, name: String) -> String {
+///         format!("Hello {name}")
+///     }
+/// }
+///
+/// # fn main() -> Result<(), wasp::Error> {
+/// let engine = wasp_host::Engine::new()?;
+/// let plugin = engine.load::<dyn Greeter>("../examples/greeter/plugins/greeter-c.wasm")?;
+/// let pool = Pool::builder(plugin, || Host)
+///     .max_instances(2)
+///     .prewarm(1)
+///     .reuse(Reuse::Keep)
+///     .build()?;
+/// std::thread::scope(|s| {
+///     for _ in 0..4 {
+///         s.spawn(|| -> Result<(), wasp::Error> {
+///             let mut greeter = pool.get()?; // waits while both instances are busy
+///             greeter.hello("Nic".into())?;
+///             Ok(())
+///         }); // `greeter` went back to the pool at the end of the closure
+///     }
+/// });
+/// let metrics = pool.metrics();
+/// assert!(metrics.created <= 2);
+/// assert_eq!(metrics.busy, 0);
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Concurrency
+/// `Pool` is `Send + Sync` and cheap to clone (clones share one pool); call it from any
+/// number of threads. The lock is held only to take or put back an instance, never while
+/// one is created, dropped or called. A [`Pooled`] guard is `Send`, not `Sync`: it serves
+/// one caller at a time, and it may be returned from another thread than the one that
+/// checked it out. The host factory runs on the thread whose checkout needs a new
+/// instance, possibly on several threads at once.
+pub struct Pool<C: ?Sized + HandleFor<Core>, H> {
+    shared: Arc<Shared<C, H>>,
+}
+
+impl<C: ?Sized + HandleFor<Core>, H> Clone for Pool<C, H> {
+    fn clone(&self) -> Self {
+        Pool {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl<C: ?Sized + HandleFor<Core> + Contract, H> fmt::Debug for Pool<C, H> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pool")
+            .field("plugin", &self.shared.plugin)
+            .field("max_instances", &self.shared.max_instances)
+            .field("reuse", &self.shared.reuse)
+            .field("checkout_timeout", &self.shared.checkout_timeout)
+            .field("metrics", &self.shared.metrics())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C, H> Pool<C, H>
+where
+    C: ?Sized + Contract + HandleFor<Core>,
+    C::Host: HostContract<H>,
+    H: 'static,
+{
+    /// Starts a pool of instances of `plugin`, each served by a host value from `factory`.
+    pub fn builder(
+        plugin: Plugin<C>,
+        factory: impl Fn() -> H + Send + Sync + 'static,
+    ) -> PoolBuilder<C, H> {
+        PoolBuilder {
+            plugin,
+            factory: Arc::new(factory),
+            config: InstanceConfig::default(),
+            max_instances: DEFAULT_MAX_INSTANCES,
+            prewarm: 0,
+            reuse: Reuse::Keep,
+            checkout_timeout: DEFAULT_CHECKOUT_TIMEOUT,
+        }
+    }
+
+    /// Checks an instance out, waiting at most the pool's checkout timeout
+    /// ([`PoolBuilder::checkout_timeout`]) for one to come back when all are busy.
+    ///
+    /// # Errors
+    /// As [`Pool::get_timeout`].
+    pub fn get(&self) -> Result<Pooled<C, H>, Error> {
+        self.get_timeout(self.shared.checkout_timeout)
+    }
+
+    /// Checks an instance out: an idle one if there is one, else a new one if fewer than
+    /// [`PoolBuilder::max_instances`] are alive, else the first to come back within
+    /// `timeout`.
+    ///
+    /// # Errors
+    /// - [`Error::PoolExhausted`] when no instance became free within `timeout`;
+    /// - as [`Plugin::instantiate_with`] when a new instance cannot be created (its slot
+    ///   stays free for the next checkout).
+    pub fn get_timeout(&self, timeout: Duration) -> Result<Pooled<C, H>, Error> {
+        self.checkout(Some(timeout))
+    }
+
+    /// Checks an instance out without waiting: an idle one, or a new one if fewer than
+    /// [`PoolBuilder::max_instances`] are alive.
+    ///
+    /// # Errors
+    /// [`Error::PoolExhausted`] (with `waited` zero) when all instances are busy; otherwise
+    /// as [`Pool::get_timeout`].
+    pub fn try_get(&self) -> Result<Pooled<C, H>, Error> {
+        self.checkout(None)
+    }
+
+    fn checkout(&self, timeout: Option<Duration>) -> Result<Pooled<C, H>, Error> {
+        let shared = &self.shared;
+        let started = Instant::now();
+        let deadline = timeout.and_then(|t| started.checked_add(t));
+        let mut state = shared.lock();
+        loop {
+            if let Some(instance) = state.idle.pop() {
+                state.busy += 1;
+                return Ok(self.guard(instance));
+            }
+            if state.live < shared.max_instances {
+                // Reserve the slot, then instantiate outside the lock.
+                state.live += 1;
+                drop(state);
+                // Gives the slot back if instantiation fails, or the host factory panics.
+                let slot = Slot(shared);
+                let instance = shared.instantiate()?;
+                std::mem::forget(slot);
+                let mut state = shared.lock();
+                state.created += 1;
+                state.busy += 1;
+                drop(state);
+                return Ok(self.guard(instance));
+            }
+            let now = Instant::now();
+            let remaining = match (timeout, deadline) {
+                (None, _) => Duration::ZERO,
+                (Some(_), Some(deadline)) => deadline.saturating_duration_since(now),
+                // A timeout too long to add to `now`: wait in long steps.
+                (Some(_), None) => Duration::from_secs(3600),
+            };
+            if remaining.is_zero() {
+                let waited = match timeout {
+                    Some(_) => now.saturating_duration_since(started),
+                    None => Duration::ZERO,
+                };
+                return Err(Error::PoolExhausted {
+                    limit: shared.max_instances,
+                    waited,
+                });
+            }
+            state = match shared.returned.wait_timeout(state, remaining) {
+                Ok((state, _)) => state,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+    }
+
+    fn guard(&self, instance: Instance<C, H>) -> Pooled<C, H> {
+        Pooled {
+            instance: Some(instance),
+            shared: self.shared.clone(),
+        }
+    }
+
+    /// A snapshot of the pool's counters.
+    pub fn metrics(&self) -> PoolMetrics {
+        self.shared.metrics()
+    }
+
+    /// The bound on live instances ([`PoolBuilder::max_instances`]).
+    pub fn max_instances(&self) -> usize {
+        self.shared.max_instances
+    }
+
+    /// The plugin the pool instantiates.
+    pub fn plugin(&self) -> &Plugin<C> {
+        &self.shared.plugin
+    }
+}
+
+struct Shared<C: ?Sized + HandleFor<Core>, H> {
+    plugin: Plugin<C>,
+    factory: Arc<Factory<H>>,
+    config: InstanceConfig,
+    max_instances: usize,
+    reuse: Reuse,
+    checkout_timeout: Duration,
+    state: Mutex<State<C, H>>,
+    /// Signalled when an instance comes back or a slot frees up.
+    returned: Condvar,
+}
+
+struct State<C: ?Sized + HandleFor<Core>, H> {
+    idle: Vec<Instance<C, H>>,
+    /// Idle, busy and being created: never above `max_instances`.
+    live: usize,
+    busy: usize,
+    created: u64,
+    replaced: u64,
+}
+
+impl<C: ?Sized + HandleFor<Core>, H> Shared<C, H> {
+    fn lock(&self) -> MutexGuard<'_, State<C, H>> {
+        // Every update under the lock is a few counter steps and a push or pop, which
+        // cannot panic halfway, so the state stays consistent if a holder panicked.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn metrics(&self) -> PoolMetrics {
+        let state = self.lock();
+        PoolMetrics {
+            idle: state.idle.len(),
+            busy: state.busy,
+            created: state.created,
+            replaced: state.replaced,
+        }
+    }
+}
+
+impl<C, H> Shared<C, H>
+where
+    C: ?Sized + Contract + HandleFor<Core>,
+    C::Host: HostContract<H>,
+    H: 'static,
+{
+    fn instantiate(&self) -> Result<Instance<C, H>, Error> {
+        self.plugin.instantiate_with((self.factory)(), &self.config)
+    }
+}
+
+/// A slot reserved for an instance being created; dropped (not forgotten) when the creation
+/// fails, it frees the slot and wakes a waiting checkout to use it.
+struct Slot<'a, C: ?Sized + HandleFor<Core>, H>(&'a Shared<C, H>);
+
+impl<C: ?Sized + HandleFor<Core>, H> Drop for Slot<'_, C, H> {
+    fn drop(&mut self) {
+        let mut state = self.0.lock();
+        state.live = state.live.saturating_sub(1);
+        drop(state);
+        self.0.returned.notify_one();
+    }
+}
+
+/// An instance checked out of a [`Pool`]. It dereferences to the [`Instance`] (and so to
+/// the contract's handle: `pooled.hello("Nic".into())?`) and goes back to the pool when
+/// dropped: kept for the next checkout, or dropped if it is poisoned or the pool's
+/// [`Reuse`] is [`Reuse::Fresh`].
+///
+/// Like an instance, it is `Send` but not `Sync`: one caller at a time; it may be dropped
+/// on another thread than the one that checked it out.
+pub struct Pooled<C: ?Sized + HandleFor<Core>, H> {
+    /// Always `Some` until `drop`.
+    instance: Option<Instance<C, H>>,
+    shared: Arc<Shared<C, H>>,
+}
+
+impl<C: ?Sized + HandleFor<Core>, H> Deref for Pooled<C, H> {
+    type Target = Instance<C, H>;
+
+    fn deref(&self) -> &Instance<C, H> {
+        match &self.instance {
+            Some(instance) => instance,
+            None => unreachable!("a Pooled holds its instance until dropped"),
+        }
+    }
+}
+
+impl<C: ?Sized + HandleFor<Core>, H> DerefMut for Pooled<C, H> {
+    fn deref_mut(&mut self) -> &mut Instance<C, H> {
+        match &mut self.instance {
+            Some(instance) => instance,
+            None => unreachable!("a Pooled holds its instance until dropped"),
+        }
+    }
+}
+
+impl<C: ?Sized + HandleFor<Core> + Contract, H: 'static> fmt::Debug for Pooled<C, H> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Pooled").field(&**self).finish()
+    }
+}
+
+impl<C: ?Sized + HandleFor<Core>, H> Drop for Pooled<C, H> {
+    fn drop(&mut self) {
+        let Some(instance) = self.instance.take() else {
+            return;
+        };
+        let poisoned = instance.poisoned();
+        let discard = {
+            let mut state = self.shared.lock();
+            state.busy = state.busy.saturating_sub(1);
+            if poisoned || self.shared.reuse == Reuse::Fresh {
+                state.live = state.live.saturating_sub(1);
+                if poisoned {
+                    state.replaced += 1;
+                }
+                Some(instance)
+            } else {
+                state.idle.push(instance);
+                None
+            }
+        };
+        self.shared.returned.notify_one();
+        // Dropped outside the lock: freeing a store is not free.
+        drop(discard);
+    }
+}

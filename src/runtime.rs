@@ -1,6 +1,6 @@
 //! The host half of the call path that generated code uses: the arguments of a call, and the
 //! two object-safe traits an engine implements. How each type is lowered and lifted is in
-//! [`crate::wire`]. Nothing here names an
+//! `wire.rs`. Nothing here names an
 //! engine, so a contract crate never depends on wasmtime.
 //!
 //! Generated code reaches these items through `::wasp::__private`; they are public so that

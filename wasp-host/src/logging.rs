@@ -7,11 +7,13 @@ use wasp::Level;
 /// id) and the line as their message, at the level the plugin gave.
 pub const LOG_TARGET: &str = "wasp::plugin";
 
-/// `tracing` target of standard output lines forwarded by [`Output::Tracing`], at level
+/// `tracing` target of standard output lines forwarded by
+/// [`Output::Tracing`](crate::Output::Tracing), at level
 /// `INFO`, with the fields `plugin` and `instance`.
 pub const STDOUT_TARGET: &str = "wasp::plugin::stdout";
 
-/// `tracing` target of standard error lines forwarded by [`Output::Tracing`], at level
+/// `tracing` target of standard error lines forwarded by
+/// [`Output::Tracing`](crate::Output::Tracing), at level
 /// `WARN`, with the fields `plugin` and `instance`.
 pub const STDERR_TARGET: &str = "wasp::plugin::stderr";
 

@@ -135,9 +135,12 @@ mod output;
 mod plugin;
 mod pool;
 mod raw;
+mod reload;
 mod store;
 mod verify;
 mod wasm;
+#[cfg(feature = "watch")]
+mod watch;
 
 #[doc(hidden)]
 pub use crate::core::Core;
@@ -153,4 +156,7 @@ pub use pool::{
     DEFAULT_CHECKOUT_TIMEOUT, DEFAULT_MAX_INSTANCES, Pool, PoolBuilder, PoolMetrics, Pooled, Reuse,
 };
 pub use raw::{RawArg, RawArgs, RawFunc, RawInstance, RawPlugin, RawResult};
+pub use reload::{RELOAD_TARGET, Reloadable, Version, Versioned};
 pub use wasp::{Contract, Error, HostError, HostResult};
+#[cfg(feature = "watch")]
+pub use watch::{DEFAULT_DEBOUNCE, Watcher};

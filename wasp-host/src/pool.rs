@@ -4,6 +4,7 @@ use crate::config::InstanceConfig;
 use crate::core::Core;
 use crate::instance::Instance;
 use crate::plugin::Plugin;
+use crate::reload::{Reloadable, Version};
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -43,6 +44,10 @@ pub struct PoolMetrics {
     /// Poisoned instances the pool dropped instead of handing them out again; each is
     /// replaced by a new instance at a later checkout.
     pub replaced: u64,
+    /// Instances of an older version of a [`Reloadable`] plugin that the pool dropped
+    /// (when they came back, or when a checkout found them idle) instead of handing them
+    /// out again.
+    pub retired: u64,
 }
 
 type Factory<H> = dyn Fn() -> H + Send + Sync + 'static;
@@ -51,7 +56,7 @@ type Factory<H> = dyn Fn() -> H + Send + Sync + 'static;
 ///
 /// A builder is used from one thread; it is `Send` and `Sync`.
 pub struct PoolBuilder<C: ?Sized, H> {
-    plugin: Plugin<C>,
+    source: Source<C>,
     factory: Arc<Factory<H>>,
     config: InstanceConfig,
     max_instances: usize,
@@ -63,7 +68,7 @@ pub struct PoolBuilder<C: ?Sized, H> {
 impl<C: ?Sized + Contract, H> fmt::Debug for PoolBuilder<C, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PoolBuilder")
-            .field("plugin", &self.plugin)
+            .field("plugin", &self.source.current())
             .field("config", &self.config)
             .field("max_instances", &self.max_instances)
             .field("prewarm", &self.prewarm)
@@ -79,6 +84,18 @@ where
     C::Host: HostContract<H>,
     H: 'static,
 {
+    fn new(source: Source<C>, factory: Arc<Factory<H>>) -> Self {
+        PoolBuilder {
+            source,
+            factory,
+            config: InstanceConfig::default(),
+            max_instances: DEFAULT_MAX_INSTANCES,
+            prewarm: 0,
+            reuse: Reuse::Keep,
+            checkout_timeout: DEFAULT_CHECKOUT_TIMEOUT,
+        }
+    }
+
     /// The most instances alive at once, checked out or idle ([`DEFAULT_MAX_INSTANCES`]
     /// unless set). A checkout beyond it waits for an instance to come back. At least 1:
     /// 0 is taken as 1.
@@ -123,7 +140,7 @@ where
     pub fn build(self) -> Result<Pool<C, H>, Error> {
         let prewarm = self.prewarm.min(self.max_instances);
         let shared = Arc::new(Shared {
-            plugin: self.plugin,
+            source: self.source,
             factory: self.factory,
             config: self.config,
             max_instances: self.max_instances,
@@ -135,6 +152,7 @@ where
                 busy: 0,
                 created: 0,
                 replaced: 0,
+                retired: 0,
             }),
             returned: Condvar::new(),
         });
@@ -221,7 +239,7 @@ impl<C: ?Sized + HandleFor<Core>, H> Clone for Pool<C, H> {
 impl<C: ?Sized + HandleFor<Core> + Contract, H> fmt::Debug for Pool<C, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pool")
-            .field("plugin", &self.shared.plugin)
+            .field("plugin", &self.shared.source.current())
             .field("max_instances", &self.shared.max_instances)
             .field("reuse", &self.shared.reuse)
             .field("checkout_timeout", &self.shared.checkout_timeout)
@@ -237,19 +255,12 @@ where
     H: 'static,
 {
     /// Starts a pool of instances of `plugin`, each served by a host value from `factory`.
+    /// For a plugin that can be replaced while the pool serves, see [`Reloadable::pool`].
     pub fn builder(
         plugin: Plugin<C>,
         factory: impl Fn() -> H + Send + Sync + 'static,
     ) -> PoolBuilder<C, H> {
-        PoolBuilder {
-            plugin,
-            factory: Arc::new(factory),
-            config: InstanceConfig::default(),
-            max_instances: DEFAULT_MAX_INSTANCES,
-            prewarm: 0,
-            reuse: Reuse::Keep,
-            checkout_timeout: DEFAULT_CHECKOUT_TIMEOUT,
-        }
+        PoolBuilder::new(Source::Fixed(Version::first(plugin)), Arc::new(factory))
     }
 
     /// Checks an instance out, waiting at most the pool's checkout timeout
@@ -289,9 +300,23 @@ where
         let deadline = timeout.and_then(|t| started.checked_add(t));
         let mut state = shared.lock();
         loop {
-            if let Some(instance) = state.idle.pop() {
+            let current = shared.source.number();
+            if state
+                .idle
+                .iter()
+                .any(|idle| idle.version.number() != current)
+            {
+                // A reload happened: drop every idle instance of an older version (outside
+                // the lock) rather than hand it out.
+                let stale = shared.retire_stale(&mut state, current);
+                drop(state);
+                drop(stale);
+                state = shared.lock();
+                continue;
+            }
+            if let Some(idle) = state.idle.pop() {
                 state.busy += 1;
-                return Ok(self.guard(instance));
+                return Ok(self.guard(idle));
             }
             if state.live < shared.max_instances {
                 // Reserve the slot, then instantiate outside the lock.
@@ -331,9 +356,9 @@ where
         }
     }
 
-    fn guard(&self, instance: Instance<C, H>) -> Pooled<C, H> {
+    fn guard(&self, idle: Idle<C, H>) -> Pooled<C, H> {
         Pooled {
-            instance: Some(instance),
+            idle: Some(idle),
             shared: self.shared.clone(),
         }
     }
@@ -348,14 +373,43 @@ where
         self.shared.max_instances
     }
 
-    /// The plugin the pool instantiates.
-    pub fn plugin(&self) -> &Plugin<C> {
-        &self.shared.plugin
+    /// The version of the plugin the pool instantiates now: always the same for a pool
+    /// from [`Pool::builder`], the current one for a pool from [`Reloadable::pool`].
+    pub fn current(&self) -> Arc<Version<C>> {
+        self.shared.source.current()
+    }
+
+    /// Drops every idle instance of a version older than the current one now, rather than
+    /// at the next checkout. Useful after a reload when the pool may stay unused for a
+    /// while and the old version's memory should be freed.
+    pub fn retire_stale(&self) {
+        let shared = &self.shared;
+        let mut state = shared.lock();
+        let stale = shared.retire_stale(&mut state, shared.source.number());
+        drop(state);
+        drop(stale);
+    }
+}
+
+impl<C: ?Sized + Contract + HandleFor<Core>> Reloadable<C> {
+    /// Starts a pool of instances of this plugin's current version, each served by a host
+    /// value from `factory`. After a reload, the pool creates instances of the new version
+    /// and drops those of older ones instead of handing them out again: a checkout made
+    /// after [`Reloadable::reload`] returns always gets the new version, and a checkout
+    /// made before keeps its version until it is returned.
+    pub fn pool<H: 'static>(
+        &self,
+        factory: impl Fn() -> H + Send + Sync + 'static,
+    ) -> PoolBuilder<C, H>
+    where
+        C::Host: HostContract<H>,
+    {
+        PoolBuilder::new(Source::Reloadable(self.clone()), Arc::new(factory))
     }
 }
 
 struct Shared<C: ?Sized + HandleFor<Core>, H> {
-    plugin: Plugin<C>,
+    source: Source<C>,
     factory: Arc<Factory<H>>,
     config: InstanceConfig,
     max_instances: usize,
@@ -367,15 +421,63 @@ struct Shared<C: ?Sized + HandleFor<Core>, H> {
 }
 
 struct State<C: ?Sized + HandleFor<Core>, H> {
-    idle: Vec<Instance<C, H>>,
+    idle: Vec<Idle<C, H>>,
     /// Idle, busy and being created: never above `max_instances`.
     live: usize,
     busy: usize,
     created: u64,
     replaced: u64,
+    retired: u64,
+}
+
+/// An instance waiting for a checkout, with the version it was created from.
+struct Idle<C: ?Sized + HandleFor<Core>, H> {
+    // Declared first so that it is dropped before its version.
+    instance: Instance<C, H>,
+    version: Arc<Version<C>>,
+}
+
+/// Where a pool's instances come from: one plugin for good, or the current version of a
+/// [`Reloadable`] one.
+enum Source<C: ?Sized> {
+    Fixed(Arc<Version<C>>),
+    Reloadable(Reloadable<C>),
+}
+
+impl<C: ?Sized> Source<C> {
+    fn current(&self) -> Arc<Version<C>> {
+        match self {
+            Source::Fixed(version) => version.clone(),
+            Source::Reloadable(plugin) => plugin.current(),
+        }
+    }
+
+    /// The current version's number: one atomic load, on every checkout and return.
+    fn number(&self) -> u64 {
+        match self {
+            Source::Fixed(version) => version.number(),
+            Source::Reloadable(plugin) => plugin.version(),
+        }
+    }
 }
 
 impl<C: ?Sized + HandleFor<Core>, H> Shared<C, H> {
+    /// Takes every idle instance of a version other than `current` out of the pool, to be
+    /// dropped by the caller once the lock is released.
+    fn retire_stale(&self, state: &mut State<C, H>, current: u64) -> Vec<Idle<C, H>> {
+        let (keep, stale): (Vec<_>, Vec<_>) = std::mem::take(&mut state.idle)
+            .into_iter()
+            .partition(|idle| idle.version.number() == current);
+        state.idle = keep;
+        state.live = state.live.saturating_sub(stale.len());
+        state.retired += stale.len() as u64;
+        if !stale.is_empty() {
+            // Their slots are free: waiting checkouts may create instances of the new version.
+            self.returned.notify_all();
+        }
+        stale
+    }
+
     fn lock(&self) -> MutexGuard<'_, State<C, H>> {
         // Every update under the lock is a few counter steps and a push or pop, which
         // cannot panic halfway, so the state stays consistent if a holder panicked.
@@ -391,6 +493,7 @@ impl<C: ?Sized + HandleFor<Core>, H> Shared<C, H> {
             busy: state.busy,
             created: state.created,
             replaced: state.replaced,
+            retired: state.retired,
         }
     }
 }
@@ -401,8 +504,12 @@ where
     C::Host: HostContract<H>,
     H: 'static,
 {
-    fn instantiate(&self) -> Result<Instance<C, H>, Error> {
-        self.plugin.instantiate_with((self.factory)(), &self.config)
+    fn instantiate(&self) -> Result<Idle<C, H>, Error> {
+        let version = self.source.current();
+        let instance = version
+            .plugin()
+            .instantiate_with((self.factory)(), &self.config)?;
+        Ok(Idle { instance, version })
     }
 }
 
@@ -428,25 +535,38 @@ impl<C: ?Sized + HandleFor<Core>, H> Drop for Slot<'_, C, H> {
 /// on another thread than the one that checked it out.
 pub struct Pooled<C: ?Sized + HandleFor<Core>, H> {
     /// Always `Some` until `drop`.
-    instance: Option<Instance<C, H>>,
+    idle: Option<Idle<C, H>>,
     shared: Arc<Shared<C, H>>,
+}
+
+impl<C: ?Sized + HandleFor<Core>, H> Pooled<C, H> {
+    /// The version of the plugin this instance was created from. A [`Reloadable`] plugin
+    /// may have switched since: the instance keeps its version until it goes back to the
+    /// pool, which then drops it.
+    pub fn version(this: &Self) -> &Arc<Version<C>> {
+        &this.held().version
+    }
+
+    fn held(&self) -> &Idle<C, H> {
+        match &self.idle {
+            Some(idle) => idle,
+            None => unreachable!("a Pooled holds its instance until dropped"),
+        }
+    }
 }
 
 impl<C: ?Sized + HandleFor<Core>, H> Deref for Pooled<C, H> {
     type Target = Instance<C, H>;
 
     fn deref(&self) -> &Instance<C, H> {
-        match &self.instance {
-            Some(instance) => instance,
-            None => unreachable!("a Pooled holds its instance until dropped"),
-        }
+        &self.held().instance
     }
 }
 
 impl<C: ?Sized + HandleFor<Core>, H> DerefMut for Pooled<C, H> {
     fn deref_mut(&mut self) -> &mut Instance<C, H> {
-        match &mut self.instance {
-            Some(instance) => instance,
+        match &mut self.idle {
+            Some(idle) => &mut idle.instance,
             None => unreachable!("a Pooled holds its instance until dropped"),
         }
     }
@@ -460,21 +580,24 @@ impl<C: ?Sized + HandleFor<Core> + Contract, H: 'static> fmt::Debug for Pooled<C
 
 impl<C: ?Sized + HandleFor<Core>, H> Drop for Pooled<C, H> {
     fn drop(&mut self) {
-        let Some(instance) = self.instance.take() else {
+        let Some(idle) = self.idle.take() else {
             return;
         };
-        let poisoned = instance.poisoned();
+        let poisoned = idle.instance.poisoned();
+        let stale = idle.version.number() != self.shared.source.number();
         let discard = {
             let mut state = self.shared.lock();
             state.busy = state.busy.saturating_sub(1);
-            if poisoned || self.shared.reuse == Reuse::Fresh {
+            if poisoned || stale || self.shared.reuse == Reuse::Fresh {
                 state.live = state.live.saturating_sub(1);
                 if poisoned {
                     state.replaced += 1;
+                } else if stale {
+                    state.retired += 1;
                 }
-                Some(instance)
+                Some(idle)
             } else {
-                state.idle.push(instance);
+                state.idle.push(idle);
                 None
             }
         };

@@ -8,6 +8,7 @@ mod common;
 
 use common::{TempDir, repo_path};
 use reload_contract::Build;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
@@ -268,7 +269,7 @@ fn memory_returns_after_many_reloads() {
     let cycle = |i: usize| {
         plugin.reload_bytes(&builds[i % 2]).unwrap();
         let mut instance = pool.get().unwrap();
-        let expected = if i % 2 == 0 { "b" } else { "a" };
+        let expected = if i.is_multiple_of(2) { "b" } else { "a" };
         assert_eq!(build_of(&instance.add(1, 1).unwrap()), expected);
     };
     for i in 0..20 {
@@ -351,7 +352,7 @@ fn load_run(threads: usize, switches: u64, duration: Duration) -> LoadRun {
                     drop(instance);
                     // Every 16th latency is enough for percentiles, and keeps the sample
                     // small over millions of calls.
-                    if calls % 16 == 0 {
+                    if calls.is_multiple_of(16) {
                         mine.push(started.elapsed());
                     }
                     calls += 1;
@@ -385,7 +386,7 @@ fn load_run(threads: usize, switches: u64, duration: Duration) -> LoadRun {
         // Every tenth switch loads and verifies the build from its bytes, as a deployment
         // would; the others switch to the build loaded once above, so that the test spends
         // its time calling rather than compiling.
-        let version = if done % 10 == 0 {
+        let version = if done.is_multiple_of(10) {
             plugin.reload_bytes(&bytes[build]).expect("reload")
         } else {
             plugin.replace(loaded[build].clone())
@@ -503,4 +504,82 @@ fn a_watched_file_is_reloaded_when_a_write_settles_and_refused_when_broken() {
     std::fs::write(&path, bytes(B)).unwrap();
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(plugin.version(), 3);
+}
+
+/// The example of README's "Hot reload" section: it serves calls and, when another build is
+/// copied over its plugin file, answers from the new version without a failed call.
+#[cfg(feature = "watch")]
+#[test]
+fn the_hot_reload_example_switches_versions_when_its_plugin_is_replaced() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    // `cargo test` builds the examples next to the test binaries' directory.
+    let exe = std::env::current_exe().expect("the test binary");
+    let example = exe
+        .parent()
+        .and_then(Path::parent)
+        .map(|dir| dir.join("examples").join("hot-reload"))
+        .expect("the target directory");
+    if !example.exists() {
+        // Built by a plain `cargo test`; not when only this test target was asked for.
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let built = Command::new(cargo)
+            .args(["build", "-p", "wasp-host", "--example", "hot-reload"])
+            .status()
+            .expect("run cargo");
+        assert!(
+            built.success() && example.exists(),
+            "cannot build the example"
+        );
+    }
+    let dir = TempDir::new("hot-reload-example");
+    let path = dir.join("greeter.wasm");
+    let mut child = Command::new(&example)
+        .arg(&path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the example");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (lines_tx, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let mut wait_for = |prefix: &str| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match lines.recv_timeout(left) {
+                Ok(line) => {
+                    let found = line.starts_with(prefix);
+                    seen.push(line);
+                    if found {
+                        return;
+                    }
+                }
+                Err(_) => panic!("no line starting {prefix:?}; the example printed {seen:#?}"),
+            }
+        }
+    };
+    wait_for("version 1 ");
+    // As README says: copy another build over the plugin file.
+    let staged = dir.join("greeter.wasm.new");
+    std::fs::copy(
+        repo_path("examples/greeter/plugins/greeter-rust.wasm"),
+        &staged,
+    )
+    .unwrap();
+    std::fs::rename(&staged, &path).unwrap();
+    wait_for("version 2 ");
+    let _ = child.kill();
+    let _ = child.wait();
+    for line in seen.iter().filter(|l| l.starts_with("version")) {
+        assert!(line.ends_with("hello(\"Nic\") = \"Hello Nic\""), "{line}");
+    }
 }

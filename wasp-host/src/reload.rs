@@ -90,7 +90,7 @@ impl<C: ?Sized + Contract> fmt::Debug for Version<C> {
 ///
 /// ```
 /// use greeter_contract::{Greeter, GreeterHost};
-/// use wasp_host::Engine;
+/// use wasp_host::{Engine, Pooled};
 ///
 /// struct Host;
 /// impl GreeterHost for Host {
@@ -99,7 +99,7 @@ impl<C: ?Sized + Contract> fmt::Debug for Version<C> {
 ///     }
 /// }
 ///
-/// # fn main() -> Result<(), wasp::Error> {
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let engine = Engine::new()?;
 /// let greeter = engine.load_reloadable::<dyn Greeter>("../examples/greeter/plugins/greeter-c.wasm")?;
 /// let pool = greeter.pool(|| Host).max_instances(2).build()?;
@@ -110,7 +110,7 @@ impl<C: ?Sized + Contract> fmt::Debug for Version<C> {
 /// let version = greeter.reload_bytes(&rust)?;
 /// assert_eq!(version.number(), 2);
 /// let mut instance = pool.get()?;
-/// assert_eq!(instance.version().number(), 2);
+/// assert_eq!(Pooled::version(&instance).number(), 2);
 /// assert_eq!(instance.hello("Nic".into())?, "Hello Nic");
 ///
 /// // A module that is not a Greeter is refused; version 2 keeps serving.

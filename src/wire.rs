@@ -398,7 +398,7 @@ fn returned_str(returned: Returned<'_>) -> Result<&str, String> {
 
 #[inline]
 fn returned_serde<T: DeserializeOwned>(returned: Returned<'_>) -> Result<T, String> {
-    codec::decode(returned_bytes(returned)?)
+    codec::decode_bounded(returned_bytes(returned)?)
         .map_err(|e| format!("not a valid {}: {}", std::any::type_name::<T>(), e))
 }
 
@@ -415,7 +415,7 @@ fn host_serde<T: DeserializeOwned>(
     ptr: u64,
     len: u64,
 ) -> Result<T, Error> {
-    codec::decode(guest_slice(memory, function, ptr, len)?).map_err(|e| {
+    codec::decode_bounded(guest_slice(memory, function, ptr, len)?).map_err(|e| {
         decode_error(
             function,
             format!("not a valid {}: {}", std::any::type_name::<T>(), e),

@@ -8,7 +8,8 @@ use std::time::Duration;
 /// (`Ok(Err(e))`); this type is for failures of the call itself.
 ///
 /// After any error raised while the plugin was running ([`Error::Trap`], [`Error::Panic`],
-/// [`Error::HostFunction`], [`Error::Timeout`], [`Error::MemoryLimit`], [`Error::Exit`], or a
+/// [`Error::HostFunction`], [`Error::Timeout`], [`Error::MemoryLimit`], [`Error::Exit`],
+/// [`Error::Cancelled`] of a running call, [`Error::OutOfFuel`], or a
 /// lie caught while reading what the plugin returned) the instance is *poisoned*: its memory may be half-updated, so every later call
 /// fails fast with [`Error::Poisoned`]. Create a new instance from the same plugin; that is
 /// cheap.
@@ -178,6 +179,29 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// The call was cancelled from another thread (`wasp_host::CancelHandle`). When it was
+    /// running, the instance is poisoned; when it had not started, nothing ran.
+    Cancelled {
+        /// The method or export that was running, or about to run.
+        function: String,
+    },
+    /// The call burnt all the fuel it was given (`wasp_host::EngineBuilder::fuel`).
+    OutOfFuel {
+        /// The method or export that was running.
+        function: String,
+        /// The fuel the call was given.
+        budget: u64,
+    },
+    /// The plugin's tables would hold more elements, all tables together, than the engine
+    /// allows one instance.
+    TableLimit {
+        /// The method or export that was running (`start` during instantiation).
+        function: String,
+        /// The elements all its tables would hold.
+        requested: u64,
+        /// The limit.
+        limit: u64,
+    },
 }
 
 /// A place in a plugin's source code.
@@ -324,6 +348,22 @@ impl fmt::Display for Error {
             ),
             Error::Wasm { message } => f.write_str(message),
             Error::Io { path, source } => write!(f, "{}: {}", path.display(), source),
+            Error::Cancelled { function } => write!(f, "`{}` was cancelled", function),
+            Error::OutOfFuel { function, budget } => write!(
+                f,
+                "`{}` ran out of fuel: it burnt all {} units it was given",
+                function, budget
+            ),
+            Error::TableLimit {
+                function,
+                requested,
+                limit,
+            } => write!(
+                f,
+                "`{}`: the plugin's tables would hold {} elements, beyond the limit of {} per \
+                 instance",
+                function, requested, limit
+            ),
         }
     }
 }

@@ -95,8 +95,13 @@ fn deep_wat() -> String {
     )
 }
 
+/// On an engine whose wasm may use 64 KiB of native stack, so that the 256 KiB threads of
+/// these tests have room for it.
 fn deep_instance() -> wasp_host::Instance<dyn Deep, DeepHostImpl> {
-    common::engine()
+    Engine::builder()
+        .max_wasm_stack(64 << 10)
+        .build()
+        .unwrap()
         .load_bytes::<dyn Deep>(deep_wat().as_bytes())
         .expect("load the Deep plugin")
         .instantiate(DeepHostImpl)
@@ -145,10 +150,198 @@ fn a_deeply_nested_host_argument_is_a_decode_error_not_a_stack_overflow() {
     });
 }
 
-#[allow(dead_code)]
 fn engine_with(timeout: Duration) -> Engine {
     Engine::builder()
         .call_timeout(Some(timeout))
         .build()
         .unwrap()
+}
+
+/// Host functions a plugin can make slow.
+#[wasp::host]
+pub trait SlowHost {
+    /// Sleeps `ms` milliseconds in the host.
+    fn pause(&mut self, ms: u32);
+}
+
+/// Methods that use up each resource the host bounds.
+#[wasp::plugin(host = SlowHost)]
+pub trait Attack {
+    /// Loops `n` times (for ever, in practice, with `u64::MAX`); returns `n`.
+    fn spin(&self, n: u64) -> u64;
+    /// Sleeps `ns` nanoseconds with WASI `poll_oneoff` on a relative monotonic clock;
+    /// returns its errno.
+    fn sleep(&self, ns: u64) -> u32;
+    /// Sleeps until the monotonic clock reads `ns` (an absolute subscription).
+    fn sleep_until(&self, ns: u64) -> u32;
+    /// Calls the host's `pause(ms)`.
+    fn host_pause(&self, ms: u32);
+    /// Recurses without end.
+    fn recurse(&self, n: u32) -> u32;
+    /// Returns its argument, after the module's `$work`; `wasp_alloc` does `$work` too.
+    fn echo(&self, text: String) -> String;
+}
+
+struct Slow;
+
+impl SlowHost for Slow {
+    fn pause(&mut self, ms: u32) {
+        std::thread::sleep(Duration::from_millis(u64::from(ms)));
+    }
+}
+
+/// An Attack plugin whose `wasp_alloc` and `echo` each run `work` (wasm instructions, with
+/// `$sleep` and `$spin` at hand) before answering.
+fn attack_wat(work: &str) -> String {
+    let descriptor = <dyn Attack as Contract>::descriptor().render();
+    let escaped = descriptor.replace('\n', "\\n");
+    format!(
+        r#"(module
+          (@custom "wasp-contract" "{escaped}")
+          (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+          (import "SlowHost" "pause" (func $pause (param i32)))
+          (memory (export "memory") 1)
+          (func $work {work})
+          (func $sleep (param $ns i64) (param $flags i32) (result i32)
+            (i64.store (i32.const 0x100) (i64.const 0))
+            (i32.store8 (i32.const 0x108) (i32.const 0))
+            (i32.store (i32.const 0x110) (i32.const 1))
+            (i64.store (i32.const 0x118) (local.get $ns))
+            (i64.store (i32.const 0x120) (i64.const 0))
+            (i32.store16 (i32.const 0x128) (local.get $flags))
+            (call $poll (i32.const 0x100) (i32.const 0x200) (i32.const 1) (i32.const 0x300)))
+          (func $spin (param $n i64) (result i64) (local $i i64)
+            (block $done
+              (loop $l
+                (br_if $done (i64.ge_u (local.get $i) (local.get $n)))
+                (local.set $i (i64.add (local.get $i) (i64.const 1)))
+                (br $l)))
+            (local.get $n))
+          (func (export "wasp_alloc") (param i32) (result i32) (call $work) (i32.const 1024))
+          (func (export "spin") (param i64) (result i64) (call $spin (local.get 0)))
+          (func (export "sleep") (param i64) (result i32) (call $sleep (local.get 0) (i32.const 0)))
+          (func (export "sleep_until") (param i64) (result i32) (call $sleep (local.get 0) (i32.const 1)))
+          (func (export "host_pause") (param i32) (call $pause (local.get 0)))
+          (func $recurse (export "recurse") (param i32) (result i32)
+            (i32.add (call $recurse (i32.add (local.get 0) (i32.const 1))) (i32.const 1)))
+          (func (export "echo") (param i32 i32) (result i64)
+            (call $work)
+            (i64.or (i64.extend_i32_u (local.get 0))
+                    (i64.shl (i64.extend_i32_u (local.get 1)) (i64.const 32)))))"#
+    )
+}
+
+fn attack_on(engine: &Engine, work: &str) -> wasp_host::Instance<dyn Attack, Slow> {
+    engine
+        .load_bytes::<dyn Attack>(attack_wat(work).as_bytes())
+        .expect("load the Attack plugin")
+        .instantiate(Slow)
+        .expect("instantiate")
+}
+
+/// Asserts that `error` is a timeout of `function` at `limit`.
+#[track_caller]
+fn assert_timeout(error: wasp::Error, function: &str, limit: Duration) {
+    match error {
+        wasp::Error::Timeout {
+            function: f,
+            limit: l,
+        } => {
+            assert_eq!(f, function);
+            assert_eq!(l, limit);
+        }
+        other => panic!("expected a timeout of {function}, got {other:?}"),
+    }
+}
+
+/// A fresh instance on `engine` answers: nothing the attack did outlived its instance.
+#[track_caller]
+fn fresh_instance_works(engine: &Engine) {
+    let mut fresh = attack_on(engine, "");
+    assert_eq!(fresh.spin(10).unwrap(), 10);
+    assert_eq!(fresh.echo("still here".into()).unwrap(), "still here");
+}
+
+const SHORT: Duration = Duration::from_millis(200);
+const STACK: usize = 2 << 20;
+
+/// Sleeping in WASI is outside wasm, where the epoch never reaches: the wait is capped at
+/// the deadline and the call ends with a timeout, not after a minute.
+#[test]
+fn a_wasi_sleep_beyond_the_deadline_is_a_timeout() {
+    watchdog(Duration::from_secs(20), STACK, || {
+        let engine = engine_with(SHORT);
+        let mut attack = attack_on(&engine, "");
+        assert_eq!(attack.sleep(1_000_000).unwrap(), 0, "a short sleep works");
+        assert_timeout(attack.sleep(60_000_000_000).unwrap_err(), "sleep", SHORT);
+        assert!(wasp_host::Instance::is_poisoned(&attack));
+        fresh_instance_works(&engine);
+    });
+}
+
+#[test]
+fn an_absolute_wasi_sleep_beyond_the_deadline_is_a_timeout() {
+    watchdog(Duration::from_secs(20), STACK, || {
+        let engine = engine_with(SHORT);
+        let mut attack = attack_on(&engine, "");
+        assert_eq!(
+            attack.sleep_until(0).unwrap(),
+            0,
+            "a wake-up in the past returns"
+        );
+        assert_timeout(
+            attack.sleep_until(u64::MAX).unwrap_err(),
+            "sleep_until",
+            SHORT,
+        );
+        fresh_instance_works(&engine);
+    });
+}
+
+/// Time in a host function counts towards the call's deadline.
+#[test]
+fn a_call_returning_from_the_host_after_its_deadline_is_a_timeout() {
+    watchdog(Duration::from_secs(20), STACK, || {
+        let engine = engine_with(SHORT);
+        let mut attack = attack_on(&engine, "");
+        attack.host_pause(1).unwrap();
+        assert_timeout(attack.host_pause(500).unwrap_err(), "host_pause", SHORT);
+        fresh_instance_works(&engine);
+    });
+}
+
+/// The allocation of a call's arguments and its method share one deadline: each sleeps 60%
+/// of the timeout, which only together pass it.
+#[test]
+fn allocation_and_method_share_one_deadline() {
+    watchdog(Duration::from_secs(20), STACK, || {
+        let timeout = Duration::from_millis(500);
+        let engine = engine_with(timeout);
+        let mut attack = attack_on(
+            &engine,
+            "(drop (call $sleep (i64.const 300000000) (i32.const 0)))",
+        );
+        assert_timeout(attack.echo("x".into()).unwrap_err(), "echo", timeout);
+        fresh_instance_works(&engine);
+    });
+}
+
+/// Start functions and `_initialize` share one deadline too.
+#[test]
+fn start_and_initialize_share_one_deadline() {
+    watchdog(Duration::from_secs(20), STACK, || {
+        let timeout = Duration::from_millis(500);
+        let engine = engine_with(timeout);
+        let module = r#"(module
+          (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          (func $sleep
+            (i32.store (i32.const 0x110) (i32.const 1))
+            (i64.store (i32.const 0x118) (i64.const 300000000))
+            (drop (call $poll (i32.const 0x100) (i32.const 0x200) (i32.const 1) (i32.const 0x300))))
+          (start $sleep)
+          (func (export "_initialize") (call $sleep)))"#;
+        let plugin = engine.load_raw_bytes(module.as_bytes()).unwrap();
+        assert_timeout(plugin.instantiate().unwrap_err(), "_initialize", timeout);
+    });
 }

@@ -124,6 +124,7 @@ mod clock;
 mod compile;
 mod config;
 mod core;
+mod deadline;
 mod descriptor;
 mod dynamic;
 mod engine;
@@ -135,6 +136,7 @@ mod output;
 mod plugin;
 mod pool;
 mod raw;
+mod stack;
 mod store;
 mod verify;
 mod wasm;
@@ -142,9 +144,13 @@ mod wasm;
 #[doc(hidden)]
 pub use crate::core::Core;
 pub use config::{Access, DEFAULT_CAPTURE_LIMIT, InstanceConfig, Mount};
+pub use deadline::CancelHandle;
 pub use descriptor::{DescriptorSource, Descriptors};
 pub use dynamic::{DynamicHost, DynamicInstance, DynamicPlugin, WireValue};
-pub use engine::{DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_MEMORY, Engine, EngineBuilder};
+pub use engine::{
+    DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_MEMORY, DEFAULT_MAX_MODULE_SIZE, DEFAULT_MAX_TABLE_ELEMENTS,
+    DEFAULT_MAX_WASM_STACK, Engine, EngineBuilder,
+};
 pub use instance::Instance;
 pub use logging::{CALL_TARGET, LOG_TARGET, STDERR_TARGET, STDOUT_TARGET};
 pub use output::{Captured, MAX_FORWARDED_LINE, Output, Stream};

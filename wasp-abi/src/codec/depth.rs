@@ -20,7 +20,7 @@ use std::fmt;
 thread_local! {
     /// Set when a bound was passed on this thread: postcard keeps no custom message, so the
     /// codec asks here why decoding failed.
-    static TRIPPED: Cell<bool> = Cell::new(false);
+    static TRIPPED: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Whether a bound was passed on this thread since the last call; clears the flag.

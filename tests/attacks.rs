@@ -345,3 +345,300 @@ fn start_and_initialize_share_one_deadline() {
         assert_timeout(plugin.instantiate().unwrap_err(), "_initialize", timeout);
     });
 }
+
+/// A cancel from another thread ends a call sleeping in WASI, and one spinning in wasm,
+/// with `Cancelled`; a concurrent instance of the same plugin is unaffected.
+#[test]
+fn a_cancel_from_another_thread_ends_the_running_call_only() {
+    watchdog(Duration::from_secs(30), STACK, || {
+        let engine = engine_with(Duration::from_secs(60));
+        for method in ["spin", "sleep"] {
+            let mut victim = attack_on(&engine, "");
+            let mut bystander = attack_on(&engine, "");
+            let handle = wasp_host::Instance::cancel_handle(&victim);
+            let bystanding = std::thread::spawn(move || bystander.sleep(300_000_000));
+            let canceller = std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(100));
+                handle.cancel();
+            });
+            let error = match method {
+                "spin" => victim.spin(u64::MAX).unwrap_err(),
+                _ => victim.sleep(60_000_000_000).map(u64::from).unwrap_err(),
+            };
+            match error {
+                wasp::Error::Cancelled { function } => assert_eq!(function, method),
+                other => panic!("expected a cancel, got {other:?}"),
+            }
+            assert!(wasp_host::Instance::is_poisoned(&victim));
+            canceller.join().unwrap();
+            assert_eq!(bystanding.join().unwrap().unwrap(), 0);
+            fresh_instance_works(&engine);
+        }
+    });
+}
+
+/// A cancel of an idle instance stops its next call before it starts, without poisoning it;
+/// the call after that runs.
+#[test]
+fn a_cancel_of_an_idle_instance_stops_only_its_next_call() {
+    watchdog(WATCHDOG, STACK, || {
+        let engine = engine_with(SHORT);
+        let mut attack = attack_on(&engine, "");
+        let handle = wasp_host::Instance::cancel_handle(&attack);
+        let clone = handle.clone();
+        clone.cancel();
+        match attack.echo("x".into()).unwrap_err() {
+            wasp::Error::Cancelled { function } => assert_eq!(function, "echo"),
+            other => panic!("expected a cancel, got {other:?}"),
+        }
+        assert!(!wasp_host::Instance::is_poisoned(&attack));
+        assert_eq!(attack.echo("y".into()).unwrap(), "y");
+        // A handle outliving its instance is harmless.
+        drop(attack);
+        handle.cancel();
+        fresh_instance_works(&engine);
+    });
+}
+
+/// A timeout set for one call overrides the engine's, then the engine's applies again.
+#[test]
+fn a_per_call_timeout_overrides_the_engines() {
+    watchdog(WATCHDOG, STACK, || {
+        let engine = engine_with(Duration::from_secs(60));
+        let mut attack = attack_on(&engine, "");
+        let short = Duration::from_millis(100);
+        let error = wasp_host::Instance::with_call_timeout(&mut attack, Some(short), |a| {
+            a.spin(u64::MAX).unwrap_err()
+        })
+        .unwrap();
+        assert_timeout(error, "spin", short);
+        let mut attack = attack_on(&engine, "");
+        wasp_host::Instance::set_call_timeout(&mut attack, Some(short)).unwrap();
+        assert_eq!(wasp_host::Instance::call_timeout(&attack), Some(short));
+        assert_timeout(attack.sleep(u64::MAX).unwrap_err(), "sleep", short);
+        let mut attack = attack_on(&engine, "");
+        assert_eq!(
+            wasp_host::Instance::call_timeout(&attack),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(attack.spin(1000).unwrap(), 1000);
+    });
+}
+
+#[test]
+fn without_an_engine_timeout_instances_cannot_set_one() {
+    let engine = Engine::builder().call_timeout(None).build().unwrap();
+    let mut attack = attack_on(&engine, "");
+    assert!(matches!(
+        wasp_host::Instance::set_call_timeout(&mut attack, Some(SHORT)).unwrap_err(),
+        wasp::Error::Wasm { .. }
+    ));
+    assert!(matches!(
+        wasp_host::Instance::set_fuel(&mut attack, 10).unwrap_err(),
+        wasp::Error::Wasm { .. }
+    ));
+    assert_eq!(wasp_host::Instance::fuel_consumed(&attack), None);
+    assert_eq!(attack.sleep(1_000).unwrap(), 0);
+}
+
+fn fuel_engine(budget: u64) -> Engine {
+    Engine::builder().fuel(Some(budget)).build().unwrap()
+}
+
+/// Fuel: an endless loop ends with `OutOfFuel`, deterministically; what a call burnt is
+/// readable; a fresh instance works.
+#[test]
+fn running_out_of_fuel_is_a_typed_error() {
+    watchdog(WATCHDOG, STACK, || {
+        let engine = fuel_engine(100_000);
+        let mut attack = attack_on(&engine, "");
+        assert_eq!(attack.spin(100).unwrap(), 100);
+        let small = wasp_host::Instance::fuel_consumed(&attack).unwrap();
+        assert_eq!(attack.spin(1000).unwrap(), 1000);
+        let large = wasp_host::Instance::fuel_consumed(&attack).unwrap();
+        assert!(small > 0 && large > small, "{small} then {large}");
+        assert_eq!(attack.spin(1000).unwrap(), 1000);
+        assert_eq!(
+            wasp_host::Instance::fuel_consumed(&attack).unwrap(),
+            large,
+            "the same call burns the same fuel"
+        );
+        match attack.spin(u64::MAX).unwrap_err() {
+            wasp::Error::OutOfFuel { function, budget } => {
+                assert_eq!(function, "spin");
+                assert_eq!(budget, 100_000);
+            }
+            other => panic!("expected out of fuel, got {other:?}"),
+        }
+        assert!(wasp_host::Instance::is_poisoned(&attack));
+        fresh_instance_works(&engine);
+        // An instance's own budget.
+        let mut attack = attack_on(&engine, "");
+        wasp_host::Instance::set_fuel(&mut attack, 10_000_000).unwrap();
+        assert_eq!(attack.spin(1_000_000).unwrap(), 1_000_000);
+        assert!(matches!(
+            wasp_host::Instance::set_fuel(&mut attack, 0).unwrap_err(),
+            wasp::Error::Wasm { .. }
+        ));
+    });
+}
+
+/// The allocation and the method of one call share one fuel budget.
+#[test]
+fn allocation_and_method_share_one_fuel_budget() {
+    watchdog(WATCHDOG, STACK, || {
+        let work = "(drop (call $spin (i64.const 1000)))";
+        let engine = fuel_engine(1_000_000);
+        let mut attack = attack_on(&engine, work);
+        assert_eq!(attack.echo("x".into()).unwrap(), "x");
+        let both = wasp_host::Instance::fuel_consumed(&attack).unwrap();
+        // Enough for either half, not for both.
+        let engine = fuel_engine(both * 3 / 4);
+        let mut attack = attack_on(&engine, work);
+        match attack.echo("x".into()).unwrap_err() {
+            wasp::Error::OutOfFuel { function, .. } => assert_eq!(function, "echo"),
+            other => panic!("expected out of fuel, got {other:?}"),
+        }
+        fresh_instance_works(&fuel_engine(1_000_000));
+    });
+}
+
+/// Wasm recursion on a small thread: refused before entering wasm when the thread lacks the
+/// wasm stack the engine allows, and a typed trap when it has it. Never an abort.
+#[test]
+fn wasm_recursion_on_a_small_thread_is_a_typed_trap() {
+    watchdog(WATCHDOG, 256 << 10, || {
+        let small = Engine::builder().max_wasm_stack(64 << 10).build().unwrap();
+        let mut attack = attack_on(&small, "");
+        match attack.recurse(0).unwrap_err() {
+            wasp::Error::Trap {
+                function, message, ..
+            } => {
+                assert_eq!(function, "recurse");
+                assert!(message.contains("call stack exhausted"), "{message}");
+            }
+            other => panic!("expected a stack overflow trap, got {other:?}"),
+        }
+        fresh_instance_works(&small);
+        // The default 512 KiB do not fit in this thread: refused before wasm runs.
+        let plugin = common::engine()
+            .load_bytes::<dyn Attack>(attack_wat("").as_bytes())
+            .unwrap();
+        match plugin.instantiate(Slow).unwrap_err() {
+            wasp::Error::Trap { message, .. } => {
+                assert!(message.contains("native stack"), "{message}");
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    });
+    // On an ordinary thread the default engine traps too.
+    watchdog(WATCHDOG, STACK, || {
+        let mut attack = attack_on(&common::engine(), "");
+        assert!(matches!(
+            attack.recurse(0).unwrap_err(),
+            wasp::Error::Trap { .. }
+        ));
+    });
+}
+
+/// Many memories: the engine accepts one per module, so no memory escapes the limit.
+#[test]
+fn a_module_with_many_memories_is_refused_at_load() {
+    let engine = common::engine();
+    let error = engine
+        .load_raw_bytes(b"(module (memory 1) (memory 1) (memory 1))")
+        .unwrap_err();
+    match error {
+        wasp::Error::Wasm { message } => assert!(message.contains("memor"), "{message}"),
+        other => panic!("expected a load error, got {other:?}"),
+    }
+    assert!(engine.load_raw_bytes(b"(module (memory 1))").is_ok());
+}
+
+/// Many tables: their elements count together against one per-instance limit.
+#[test]
+fn many_tables_share_one_limit() {
+    let engine = common::engine();
+    let per_table = wasp_host::DEFAULT_MAX_TABLE_ELEMENTS / 4 + 1;
+    let tables: String = (0..4)
+        .map(|_| format!("(table {per_table} funcref)"))
+        .collect();
+    let plugin = engine
+        .load_raw_bytes(format!("(module {tables})").as_bytes())
+        .unwrap();
+    match plugin.instantiate().unwrap_err() {
+        wasp::Error::TableLimit {
+            requested, limit, ..
+        } => {
+            assert_eq!(limit, wasp_host::DEFAULT_MAX_TABLE_ELEMENTS as u64);
+            assert!(requested > limit);
+        }
+        other => panic!("expected a table limit, got {other:?}"),
+    }
+    let three: String = (0..3)
+        .map(|_| format!("(table {per_table} funcref)"))
+        .collect();
+    let plugin = engine
+        .load_raw_bytes(format!("(module {three})").as_bytes())
+        .unwrap();
+    assert!(plugin.instantiate().is_ok());
+    // Growing one table past the total at run time fails the growth (the plugin sees -1).
+    let grow = format!(
+        r#"(module {three}
+          (func (export "grow") (result i32)
+            (table.grow 0 (ref.null func) (i32.const {per_table}))))"#
+    );
+    let mut raw = engine
+        .load_raw_bytes(grow.as_bytes())
+        .unwrap()
+        .instantiate()
+        .unwrap();
+    assert_eq!(raw.call::<i32>("grow", ()).unwrap(), -1);
+}
+
+/// A module beyond the engine's size limit is refused before it is parsed or compiled.
+#[test]
+fn a_module_beyond_the_size_limit_is_refused() {
+    let engine = Engine::builder().max_module_size(1024).build().unwrap();
+    let big = attack_wat("");
+    match engine.load_bytes::<dyn Attack>(big.as_bytes()).unwrap_err() {
+        wasp::Error::TooLarge {
+            function,
+            size,
+            limit,
+        } => {
+            assert_eq!(function, "module");
+            assert_eq!(size, big.len() as u64);
+            assert_eq!(limit, 1024);
+        }
+        other => panic!("expected too large, got {other:?}"),
+    }
+    assert!(engine.load_raw_bytes(b"(module)").is_ok());
+}
+
+/// Engine settings are checked and never overflow.
+#[test]
+fn engine_settings_are_checked() {
+    let rejected = |builder: wasp_host::EngineBuilder| match builder.build() {
+        Err(wasp::Error::Wasm { message }) => message,
+        Err(other) => panic!("expected a rejection, got {other:?}"),
+        Ok(_) => panic!("expected a rejection"),
+    };
+    assert!(rejected(Engine::builder().fuel(Some(0))).contains("fuel"));
+    assert!(rejected(Engine::builder().max_wasm_stack(0)).contains("stack"));
+    watchdog(WATCHDOG, STACK, || {
+        // The longest timeout: calls work, nothing overflows.
+        let engine = engine_with(Duration::MAX);
+        let mut attack = attack_on(&engine, "");
+        assert_eq!(attack.sleep(1_000).unwrap(), 0);
+        wasp_host::Instance::set_call_timeout(&mut attack, Some(Duration::MAX)).unwrap();
+        assert_eq!(attack.spin(10).unwrap(), 10);
+        // No time at all: a call that loops ends at once.
+        let engine = engine_with(Duration::ZERO);
+        let mut attack = attack_on(&engine, "");
+        assert_timeout(attack.spin(u64::MAX).unwrap_err(), "spin", Duration::ZERO);
+        // The largest fuel budget.
+        let engine = fuel_engine(u64::MAX);
+        assert_eq!(attack_on(&engine, "").spin(10).unwrap(), 10);
+    });
+}

@@ -1,6 +1,7 @@
 //! The imports the host provides to plugins: WASI, the `wasp` runtime module (panics, log
 //! lines), and the contract's host functions, which dispatch into the host's implementation.
 
+use crate::clock::TICK;
 use crate::failure::wasm_error;
 use crate::store::StoreData;
 use crate::wasm::func_type;
@@ -407,37 +408,60 @@ fn bound_poll_oneoff(linker: &mut Linker<StoreData>) -> Result<(), Error> {
                         f
                     }
                 };
-                let left = caller.data().call_limits.remaining();
-                let saved = match left {
-                    Some(left) => cap_clocks(&mut caller, memory, subs as u32, count as u32, left),
-                    None => Vec::new(),
-                };
+                if !caller.data().call_limits.interrupts() {
+                    // No clock: nothing bounds the call, so nothing bounds its waits.
+                    let mut result = [Val::I32(0)];
+                    let args = [subs, events, count, nevents].map(Val::I32);
+                    inner.call(&mut caller, &args, &mut result)?;
+                    return Ok(result[0].unwrap_i32());
+                }
+                // Waits in slices of at most a tick, so that a cancel is seen within one and
+                // the deadline is never passed.
                 let started = std::time::Instant::now();
-                let mut result = [Val::I32(0)];
-                let outcome = inner.call(
-                    &mut caller,
-                    &[
-                        Val::I32(subs),
-                        Val::I32(events),
-                        Val::I32(count),
-                        Val::I32(nevents),
-                    ],
-                    &mut result,
-                );
-                let capped = !saved.is_empty();
-                let data = memory.data_mut(&mut caller);
-                for (at, bytes) in saved {
-                    data[at..at + SUBSCRIPTION_SIZE].copy_from_slice(&bytes);
+                let deadline = caller
+                    .data()
+                    .call_limits
+                    .remaining()
+                    .map(|left| started + left);
+                loop {
+                    let now = std::time::Instant::now();
+                    let slice = match deadline {
+                        Some(d) => d.saturating_duration_since(now).min(TICK),
+                        None => TICK,
+                    };
+                    let elapsed = now.duration_since(started);
+                    let saved = cap_clocks(
+                        &mut caller,
+                        memory,
+                        Window {
+                            subs: subs as u32,
+                            count: count as u32,
+                            elapsed,
+                            cap: slice,
+                        },
+                    );
+                    let slice_start = std::time::Instant::now();
+                    let mut result = [Val::I32(0)];
+                    let args = [subs, events, count, nevents].map(Val::I32);
+                    let outcome = inner.call(&mut caller, &args, &mut result);
+                    let capped = saved.iter().any(|s| s.capped);
+                    let data = memory.data_mut(&mut caller);
+                    for s in saved {
+                        data[s.at..s.at + SUBSCRIPTION_SIZE].copy_from_slice(&s.original);
+                    }
+                    outcome?;
+                    let limits = &mut caller.data_mut().call_limits;
+                    limits.check_trap()?;
+                    if !(capped && slice_start.elapsed() >= slice) {
+                        // A real event (a clock the plugin asked for, or input): its answer.
+                        return Ok(result[0].unwrap_i32());
+                    }
+                    if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+                        // The wait was cut short at the deadline (the clock's count may lag
+                        // a tick behind it).
+                        return Err(limits.expire());
+                    }
                 }
-                outcome?;
-                let limits = &mut caller.data_mut().call_limits;
-                if capped && left.is_some_and(|left| started.elapsed() >= left) {
-                    // The wait was cut short at the deadline (the clock's count may lag a
-                    // tick behind it).
-                    return Err(limits.expire());
-                }
-                limits.check_trap()?;
-                Ok(result[0].unwrap_i32())
             },
         )
         .map_err(wasm_error)?;
@@ -488,26 +512,43 @@ fn poll_trampoline(
     })
 }
 
-/// Shortens every clock subscription among the `count` at `subs` that would wake more than
-/// `left` from now to wake at `left`, and returns the subscriptions it changed as they were.
-/// Subscriptions outside memory are left for wasmtime-wasi to refuse.
-fn cap_clocks(
-    caller: &mut Caller<'_, StoreData>,
-    memory: Memory,
+/// Where a bounded `poll_oneoff` looks, and how long it may wait this time.
+struct Window {
+    /// The subscriptions: `count` of them at `subs`.
     subs: u32,
     count: u32,
-    left: Duration,
-) -> Vec<(usize, [u8; SUBSCRIPTION_SIZE])> {
-    let left = u64::try_from(left.as_nanos()).unwrap_or(u64::MAX);
-    let monotonic_now =
-        u64::try_from(caller.data().monotonic_start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    /// How long the call has waited so far.
+    elapsed: Duration,
+    /// The longest wait this time.
+    cap: Duration,
+}
+
+/// A subscription changed for one wait, and its bytes as the plugin wrote them.
+struct Saved {
+    at: usize,
+    original: [u8; SUBSCRIPTION_SIZE],
+    /// Whether its wait was cut to the window's cap (rather than only shortened by the
+    /// time already waited).
+    capped: bool,
+}
+
+/// Rewrites the clock subscriptions in `window` for one wait: each becomes relative, less
+/// the time already waited, and at most the window's cap. Returns what it changed, to be
+/// restored after the wait. Subscriptions outside memory are left for wasmtime-wasi to
+/// refuse.
+fn cap_clocks(caller: &mut Caller<'_, StoreData>, memory: Memory, window: Window) -> Vec<Saved> {
+    let nanos = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+    let (cap, elapsed) = (nanos(window.cap), nanos(window.elapsed));
+    // Absolute wake-ups are measured from when the wait began.
+    let monotonic_now = nanos(caller.data().monotonic_start.elapsed()).saturating_sub(elapsed);
     let realtime_now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+        .map_or(0, nanos)
+        .saturating_sub(elapsed);
     let data = memory.data_mut(caller);
     let mut saved = Vec::new();
-    for i in 0..count as usize {
-        let Some(at) = (subs as usize).checked_add(i * SUBSCRIPTION_SIZE) else {
+    for i in 0..window.count as usize {
+        let Some(at) = (window.subs as usize).checked_add(i * SUBSCRIPTION_SIZE) else {
             break;
         };
         let Some(sub) = data.get_mut(at..at + SUBSCRIPTION_SIZE) else {
@@ -516,15 +557,15 @@ fn cap_clocks(
         if sub[SUB_TAG] != 0 {
             continue;
         }
-        let field = |sub: &[u8], at: usize| {
-            u64::from_le_bytes(sub[at..at + 8].try_into().unwrap_or_default())
-        };
-        let id = u32::from_le_bytes(
-            sub[SUB_CLOCK_ID..SUB_CLOCK_ID + 4]
-                .try_into()
-                .unwrap_or_default(),
-        );
-        let timeout = field(sub, SUB_CLOCK_TIMEOUT);
+        let id = u32::from_le_bytes([
+            sub[SUB_CLOCK_ID],
+            sub[SUB_CLOCK_ID + 1],
+            sub[SUB_CLOCK_ID + 2],
+            sub[SUB_CLOCK_ID + 3],
+        ]);
+        let mut timeout = [0u8; 8];
+        timeout.copy_from_slice(&sub[SUB_CLOCK_TIMEOUT..SUB_CLOCK_TIMEOUT + 8]);
+        let timeout = u64::from_le_bytes(timeout);
         let flags = u16::from_le_bytes([sub[SUB_CLOCK_FLAGS], sub[SUB_CLOCK_FLAGS + 1]]);
         let wait = if flags & ABSTIME == 0 {
             timeout
@@ -536,13 +577,19 @@ fn cap_clocks(
                 _ => continue,
             }
         };
-        if wait <= left {
+        let wait = wait.saturating_sub(elapsed);
+        let capped = wait > cap;
+        if !capped && elapsed == 0 && flags & ABSTIME == 0 {
             continue;
         }
         let mut original = [0u8; SUBSCRIPTION_SIZE];
         original.copy_from_slice(sub);
-        saved.push((at, original));
-        sub[SUB_CLOCK_TIMEOUT..SUB_CLOCK_TIMEOUT + 8].copy_from_slice(&left.to_le_bytes());
+        saved.push(Saved {
+            at,
+            original,
+            capped,
+        });
+        sub[SUB_CLOCK_TIMEOUT..SUB_CLOCK_TIMEOUT + 8].copy_from_slice(&wait.min(cap).to_le_bytes());
         let relative = flags & !ABSTIME;
         sub[SUB_CLOCK_FLAGS..SUB_CLOCK_FLAGS + 2].copy_from_slice(&relative.to_le_bytes());
     }

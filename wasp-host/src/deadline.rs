@@ -16,10 +16,10 @@
 //! its arguments, the method, and every host call it makes share it. Instantiation has one
 //! too, shared by start functions and `_initialize`.
 
-use crate::clock::{self, Clock, TICK};
+use crate::clock::{self, TICK};
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Cancels the calls of one instance from any thread: `Send + Sync + Clone`, cheap, and
@@ -71,8 +71,9 @@ pub(crate) enum Stop {
 
 /// The limits of the calls into one instance, in its store.
 pub(crate) struct CallLimits {
-    /// The engine's clock; `None` when the engine has no call timeout (and no epoch checks).
-    clock: Option<Arc<Clock>>,
+    /// The engine clock's count of ticks ([`Clock::ticks`](crate::clock::Clock)); `None`
+    /// when the engine has no call timeout (and no epoch checks).
+    clock: Option<Arc<AtomicU64>>,
     /// The timeout of each call: the engine's, or the instance's own.
     timeout: Option<Duration>,
     /// `timeout` in ticks ([`clock::deadline_ticks`]).
@@ -88,7 +89,7 @@ pub(crate) struct CallLimits {
 
 impl CallLimits {
     pub(crate) fn new(
-        clock: Option<Arc<Clock>>,
+        clock: Option<Arc<AtomicU64>>,
         timeout: Option<Duration>,
         fuel: Option<u64>,
     ) -> CallLimits {
@@ -140,7 +141,7 @@ impl CallLimits {
     pub(crate) fn start(&mut self) {
         self.stopped = None;
         self.at = match (&self.clock, self.ticks) {
-            (Some(clock), Some(ticks)) => clock.now().saturating_add(ticks),
+            (Some(clock), Some(ticks)) => clock.load(Ordering::Acquire).saturating_add(ticks),
             _ => u64::MAX,
         };
     }
@@ -150,7 +151,11 @@ impl CallLimits {
         let stop =
             if self.cancel.load(Ordering::Relaxed) && self.cancel.swap(false, Ordering::AcqRel) {
                 Some(Stop::Cancelled)
-            } else if self.clock.as_ref().is_some_and(|c| c.now() >= self.at) {
+            } else if self
+                .clock
+                .as_ref()
+                .is_some_and(|c| c.load(Ordering::Acquire) >= self.at)
+            {
                 Some(Stop::Timeout)
             } else {
                 None
@@ -183,7 +188,7 @@ impl CallLimits {
         if self.at == u64::MAX {
             return None;
         }
-        let left = self.at.saturating_sub(clock.now());
+        let left = self.at.saturating_sub(clock.load(Ordering::Acquire));
         Some(TICK.saturating_mul(u32::try_from(left).unwrap_or(u32::MAX)))
     }
 }

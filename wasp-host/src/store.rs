@@ -55,7 +55,11 @@ pub(crate) fn new_store(
             memory: None,
             alloc: None,
             limiter: MemoryLimiter::new(limits.max_memory),
-            call_limits: CallLimits::new(limits.clock.clone(), limits.call_timeout, limits.fuel),
+            call_limits: CallLimits::new(
+                limits.clock.as_ref().map(|c| c.ticks()),
+                limits.call_timeout,
+                limits.fuel,
+            ),
             poll_oneoff: None,
             monotonic_start,
         },

@@ -642,3 +642,152 @@ fn engine_settings_are_checked() {
         assert_eq!(attack_on(&engine, "").spin(10).unwrap(), 10);
     });
 }
+
+/// A component binary is not a plugin: refused at load with a typed error.
+#[test]
+fn a_component_given_as_a_plugin_is_refused_at_load() {
+    let engine = common::engine();
+    let component = wat::parse_str("(component)").unwrap();
+    assert!(matches!(
+        engine.load_raw_bytes(&component).unwrap_err(),
+        wasp::Error::Wasm { .. }
+    ));
+    assert!(matches!(
+        engine.load_bytes::<dyn Attack>(&component).unwrap_err(),
+        wasp::Error::Wasm { .. }
+    ));
+    fresh_instance_works(&engine);
+}
+
+/// More tables than an instance may have: a typed refusal at instantiation, before any
+/// plugin code runs.
+#[test]
+fn more_tables_than_allowed_are_refused_at_instantiation() {
+    let engine = common::engine();
+    let tables: String = (0..17).map(|_| "(table 1 funcref)").collect();
+    let plugin = engine
+        .load_raw_bytes(format!("(module {tables})").as_bytes())
+        .unwrap();
+    assert!(matches!(
+        plugin.instantiate().unwrap_err(),
+        wasp::Error::Instantiation { .. }
+    ));
+    fresh_instance_works(&engine);
+}
+
+/// A memory declared larger than the limit: refused at instantiation as the memory limit.
+#[test]
+fn a_declared_memory_beyond_the_limit_is_a_memory_limit() {
+    let engine = Engine::builder().max_memory(1 << 20).build().unwrap();
+    let plugin = engine
+        .load_raw_bytes(b"(module (memory (export \"memory\") 65536))")
+        .unwrap();
+    match plugin.instantiate().unwrap_err() {
+        wasp::Error::MemoryLimit {
+            function,
+            requested,
+            limit,
+        } => {
+            assert_eq!(function, "start");
+            assert_eq!(requested, 1 << 32);
+            assert_eq!(limit, 1 << 20);
+        }
+        other => panic!("expected a memory limit, got {other:?}"),
+    }
+    fresh_instance_works(&engine);
+}
+
+/// Log lines: a length beyond memory is a lie (`OutOfBounds`); a flood of long lines is
+/// truncated per line and costs the host nothing it keeps.
+#[test]
+fn log_lines_that_lie_or_flood() {
+    watchdog(WATCHDOG, STACK, || {
+        let engine = common::engine();
+        let module = |body: &str| {
+            format!(
+                r#"(module
+                  (import "wasp" "log" (func $log (param i32 i32 i32)))
+                  (memory (export "memory") 2)
+                  (func (export "run") {body}))"#
+            )
+        };
+        let mut liar = engine
+            .load_raw_bytes(
+                module("(call $log (i32.const 1) (i32.const 0) (i32.const -1))").as_bytes(),
+            )
+            .unwrap()
+            .instantiate()
+            .unwrap();
+        match liar.call::<()>("run", ()).unwrap_err() {
+            wasp::Error::OutOfBounds { function, len, .. } => {
+                assert_eq!(function, "wasp.log");
+                assert_eq!(len, u32::MAX);
+            }
+            other => panic!("expected a lie, got {other:?}"),
+        }
+        // 10 000 lines of 128 KiB each (twice the longest line kept).
+        let flood = "(local $i i32)
+            (loop $l
+              (call $log (i32.const 1) (i32.const 0) (i32.const 131072))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $l (i32.lt_u (local.get $i) (i32.const 10000))))";
+        let mut flooder = engine
+            .load_raw_bytes(module(flood).as_bytes())
+            .unwrap()
+            .instantiate()
+            .unwrap();
+        flooder.call::<()>("run", ()).unwrap();
+        fresh_instance_works(&engine);
+    });
+}
+
+/// Half the instances attack (loop, sleep, recurse, bomb their memory), concurrently; the
+/// other half answer correctly all along.
+#[test]
+fn concurrent_instances_half_hostile_half_answering() {
+    watchdog(WATCHDOG, STACK, || {
+        let engine = Engine::builder()
+            .call_timeout(Some(SHORT))
+            .max_memory(1 << 20)
+            .build()
+            .unwrap();
+        let mut threads = Vec::new();
+        for i in 0..8 {
+            let engine = engine.clone();
+            threads.push(std::thread::spawn(move || {
+                let mut attack = attack_on(&engine, "");
+                match i % 2 {
+                    0 => {
+                        for n in 0..200u64 {
+                            assert_eq!(attack.spin(n).unwrap(), n);
+                            let text = format!("answer {n}");
+                            assert_eq!(attack.echo(text.clone()).unwrap(), text);
+                        }
+                    }
+                    _ => {
+                        let error = match i {
+                            1 => attack.spin(u64::MAX).unwrap_err(),
+                            3 => attack.sleep(u64::MAX).map(u64::from).unwrap_err(),
+                            5 => attack.recurse(0).map(u64::from).unwrap_err(),
+                            _ => attack.host_pause(1_000).map(|()| 0).unwrap_err(),
+                        };
+                        match (i, error) {
+                            (5, wasp::Error::Trap { function, .. }) => {
+                                assert_eq!(function, "recurse")
+                            }
+                            (1 | 3 | 7, wasp::Error::Timeout { limit, .. }) => {
+                                assert_eq!(limit, SHORT)
+                            }
+                            (_, other) => panic!("attack {i}: unexpected {other:?}"),
+                        }
+                        assert!(wasp_host::Instance::is_poisoned(&attack));
+                    }
+                }
+            }));
+        }
+        for t in threads {
+            t.join().expect("no thread panics");
+        }
+        fresh_instance_works(&engine);
+    });
+}

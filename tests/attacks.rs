@@ -791,3 +791,39 @@ fn concurrent_instances_half_hostile_half_answering() {
         fresh_instance_works(&engine);
     });
 }
+
+/// Raw instances have the same limits: a per-instance timeout, cancellation, fuel.
+#[test]
+fn raw_instances_have_the_same_limits() {
+    watchdog(WATCHDOG, STACK, || {
+        let module = br#"(module (func (export "forever") (loop (br 0)))
+                                  (func (export "one") (result i32) (i32.const 1)))"#;
+        let engine = engine_with(Duration::from_secs(60));
+        let plugin = engine.load_raw_bytes(module).unwrap();
+        let mut raw = plugin.instantiate().unwrap();
+        raw.set_call_timeout(Some(SHORT)).unwrap();
+        assert_eq!(raw.call_timeout(), Some(SHORT));
+        assert_timeout(raw.call::<()>("forever", ()).unwrap_err(), "forever", SHORT);
+        let mut raw = plugin.instantiate().unwrap();
+        let handle = raw.cancel_handle();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            handle.cancel();
+        });
+        assert!(matches!(
+            raw.call::<()>("forever", ()).unwrap_err(),
+            wasp::Error::Cancelled { .. }
+        ));
+        let fuel = fuel_engine(10_000);
+        let mut raw = fuel.load_raw_bytes(module).unwrap().instantiate().unwrap();
+        assert_eq!(raw.call::<i32>("one", ()).unwrap(), 1);
+        assert!(raw.fuel_consumed().unwrap() > 0);
+        raw.set_fuel(100).unwrap();
+        assert!(matches!(
+            raw.call::<()>("forever", ()).unwrap_err(),
+            wasp::Error::OutOfFuel { budget: 100, .. }
+        ));
+        let mut fresh = plugin.instantiate().unwrap();
+        assert_eq!(fresh.call::<i32>("one", ()).unwrap(), 1);
+    });
+}

@@ -49,7 +49,8 @@ pub enum Error {
         /// Where in the plugin's source it panicked, when the plugin reported it.
         location: Option<Location>,
     },
-    /// The call ran longer than the engine's call timeout and was interrupted.
+    /// The call ran longer than its timeout (the engine's, or the one set for the instance)
+    /// and was interrupted; time spent in host functions and WASI waits counts.
     Timeout {
         /// The method or export that was running.
         function: String,

@@ -8,10 +8,10 @@ mod depth;
 use serde::{de::DeserializeOwned, Serialize};
 use std::fmt;
 
-/// The deepest nesting [`decode_bounded`] accepts: levels of sequences, maps, tuples, structs, enums,
-/// options and newtypes inside one another. Decoding (and dropping) recurses once per level,
-/// so this bounds the native stack a value from the other side can make this side use;
-/// about 100 KiB in a debug build, far less optimised.
+/// The deepest nesting [`decode_bounded`] accepts: levels of sequences, maps, tuples,
+/// structs, enums, options and newtypes inside one another. Decoding (and dropping) recurses
+/// once per level, so this bounds the native stack a value from the other side can make this
+/// side use.
 pub const MAX_DEPTH: usize = 128;
 
 /// A value that could not be encoded or decoded.
@@ -77,7 +77,13 @@ pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, CodecError> {
 /// When the bytes are not a valid encoding of `T`, or are longer than one.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
     let (value, rest) = postcard::take_from_bytes(bytes).map_err(codec_error)?;
-    no_trailing(value, rest)
+    if rest.is_empty() {
+        Ok(value)
+    } else {
+        Err(CodecError {
+            message: format!("{} unexpected trailing byte(s)", rest.len()),
+        })
+    }
 }
 
 /// As [`decode`], for bytes the other side controls: values nested deeper than
@@ -100,10 +106,6 @@ pub fn decode_bounded<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError
         Err(error) => return Err(codec_error(error)),
     };
     let rest = deserializer.finalize().map_err(codec_error)?;
-    no_trailing(value, rest)
-}
-
-fn no_trailing<T>(value: T, rest: &[u8]) -> Result<T, CodecError> {
     if rest.is_empty() {
         Ok(value)
     } else {

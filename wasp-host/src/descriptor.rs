@@ -179,6 +179,13 @@ fn from_exports(
         }
     };
     let limits = &engine.limits;
+    if let Some(left) = crate::stack::lacks_room(limits.max_wasm_stack) {
+        return Err(ReadError::Other(crate::core::stack_error(
+            "(reading the contract descriptor)",
+            left,
+            limits.max_wasm_stack,
+        )));
+    }
     let mut wasi = wasmtime_wasi::WasiCtxBuilder::new();
     let monotonic_start = crate::config::monotonic_clock(&mut wasi);
     // Instantiation, `_initialize` and every descriptor export share the one deadline that

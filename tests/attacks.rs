@@ -827,3 +827,26 @@ fn raw_instances_have_the_same_limits() {
         assert_eq!(fresh.call::<i32>("one", ()).unwrap(), 1);
     });
 }
+
+/// Instantiation has its own deadline, apart from the calls'.
+#[test]
+fn instantiation_has_its_own_deadline() {
+    watchdog(WATCHDOG, STACK, || {
+        let module = br#"(module
+          (global $ready (mut i32) (i32.const 0))
+          (func (export "_initialize") (loop (br_if 0 (i32.eqz (global.get $ready)))))
+          (func (export "one") (result i32) (i32.const 1)))"#;
+        for call_timeout in [Some(Duration::from_secs(60)), None] {
+            let engine = Engine::builder()
+                .call_timeout(call_timeout)
+                .instantiation_timeout(Some(SHORT))
+                .build()
+                .unwrap();
+            let plugin = engine.load_raw_bytes(module).unwrap();
+            assert_timeout(plugin.instantiate().unwrap_err(), "_initialize", SHORT);
+            let mut attack = attack_on(&engine, "");
+            assert_eq!(wasp_host::Instance::call_timeout(&attack), call_timeout);
+            assert_eq!(attack.spin(1000).unwrap(), 1000);
+        }
+    });
+}

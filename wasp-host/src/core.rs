@@ -152,6 +152,11 @@ impl Core {
             init.call(&mut store, &[], &mut [])
                 .map_err(|e| plugin_failure(&mut store, wasp_abi::INITIALIZE_EXPORT, &limits, e))?;
         }
+        // Instantiation is over: calls get the call timeout.
+        store
+            .data_mut()
+            .call_limits
+            .set_timeout(limits.call_timeout);
         Ok(Core {
             store,
             instance,
@@ -244,8 +249,9 @@ impl Core {
         let limits = &mut self.store.data_mut().call_limits;
         if !limits.interrupts() {
             return Err(Error::Wasm {
-                message: "the engine was built with call_timeout(None), so calls cannot be \
-                          interrupted: give the engine a timeout to set one per instance"
+                message: "the engine has neither a call nor an instantiation timeout, so calls \
+                          cannot be interrupted: give the engine a timeout to set one per \
+                          instance"
                     .to_string(),
             });
         }

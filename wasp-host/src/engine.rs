@@ -47,6 +47,9 @@ impl fmt::Debug for Engine {
 #[derive(Debug, Clone)]
 pub(crate) struct Limits {
     pub(crate) call_timeout: Option<Duration>,
+    /// The one deadline of an instantiation (start functions and `_initialize`) and of the
+    /// reading of descriptor exports.
+    pub(crate) instantiation_timeout: Option<Duration>,
     pub(crate) max_memory: usize,
     /// Most live instances, with the pooling allocator.
     pub(crate) max_instances: Option<u32>,
@@ -85,6 +88,8 @@ impl Limits {
 pub struct EngineBuilder {
     pooling: Option<u32>,
     call_timeout: Option<Duration>,
+    /// `None`: the call timeout.
+    instantiation_timeout: Option<Option<Duration>>,
     max_memory: usize,
     fuel: Option<u64>,
     max_module_size: usize,
@@ -96,6 +101,7 @@ impl Default for EngineBuilder {
         EngineBuilder {
             pooling: None,
             call_timeout: Some(DEFAULT_CALL_TIMEOUT),
+            instantiation_timeout: None,
             max_memory: DEFAULT_MAX_MEMORY,
             fuel: None,
             max_module_size: DEFAULT_MAX_MODULE_SIZE,
@@ -119,6 +125,15 @@ impl EngineBuilder {
     /// about 497 days are clamped to that.
     pub fn call_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.call_timeout = timeout;
+        self
+    }
+
+    /// Limits how long an instantiation may run, its start functions and `_initialize`
+    /// together, and the reading of a plugin's descriptor exports at load: the call timeout
+    /// unless set here. `None` lets them run forever. Past it, instantiation (or the load)
+    /// fails with [`Error::Timeout`] naming this limit.
+    pub fn instantiation_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.instantiation_timeout = Some(timeout);
         self
     }
 
@@ -177,8 +192,11 @@ impl EngineBuilder {
                 self.max_wasm_stack
             )));
         }
+        let instantiation_timeout = self.instantiation_timeout.unwrap_or(self.call_timeout);
+        // One clock serves both deadlines; without either, no epoch checks are compiled in.
+        let interrupts = self.call_timeout.is_some() || instantiation_timeout.is_some();
         let mut config = wasmtime::Config::new();
-        config.epoch_interruption(self.call_timeout.is_some());
+        config.epoch_interruption(interrupts);
         config.consume_fuel(self.fuel.is_some());
         config.max_wasm_stack(self.max_wasm_stack);
         // The ABI uses one memory: a module declaring more is refused at load, so that no
@@ -201,14 +219,15 @@ impl EngineBuilder {
             config.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(pool));
         }
         let inner = wasmtime::Engine::new(&config).map_err(|e| rejected(format!("{e:#}")))?;
-        let clock = match self.call_timeout {
-            Some(_) => Some(Clock::start(&inner)?),
-            None => None,
+        let clock = match interrupts {
+            true => Some(Clock::start(&inner)?),
+            false => None,
         };
         Ok(Engine {
             inner,
             limits: Limits {
                 call_timeout: self.call_timeout,
+                instantiation_timeout,
                 max_memory: self.max_memory,
                 max_instances: self.pooling,
                 fuel: self.fuel,

@@ -57,7 +57,8 @@ pub(crate) fn new_store(
             limiter: MemoryLimiter::new(limits.max_memory),
             call_limits: CallLimits::new(
                 limits.clock.as_ref().map(|c| c.ticks()),
-                limits.call_timeout,
+                // What runs first is instantiation; `Core::new` sets the call timeout after it.
+                limits.instantiation_timeout,
                 limits.fuel,
             ),
             poll_oneoff: None,

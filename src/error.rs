@@ -8,7 +8,8 @@ use std::time::Duration;
 /// (`Ok(Err(e))`); this type is for failures of the call itself.
 ///
 /// After any error raised while the plugin was running ([`Error::Trap`], [`Error::Panic`],
-/// [`Error::HostFunction`], [`Error::Timeout`], [`Error::MemoryLimit`], [`Error::Exit`], or a
+/// [`Error::HostFunction`], [`Error::Timeout`], [`Error::MemoryLimit`], [`Error::Exit`],
+/// [`Error::Cancelled`] of a running call, [`Error::OutOfFuel`], or a
 /// lie caught while reading what the plugin returned) the instance is *poisoned*: its memory may be half-updated, so every later call
 /// fails fast with [`Error::Poisoned`]. Create a new instance from the same plugin; that is
 /// cheap.
@@ -48,7 +49,8 @@ pub enum Error {
         /// Where in the plugin's source it panicked, when the plugin reported it.
         location: Option<Location>,
     },
-    /// The call ran longer than the engine's call timeout and was interrupted.
+    /// The call ran longer than its timeout (the engine's, or the one set for the instance)
+    /// and was interrupted; time spent in host functions and WASI waits counts.
     Timeout {
         /// The method or export that was running.
         function: String,
@@ -177,6 +179,29 @@ pub enum Error {
         path: PathBuf,
         /// The underlying error.
         source: std::io::Error,
+    },
+    /// The call was cancelled from another thread (`wasp_host::CancelHandle`). When it was
+    /// running, the instance is poisoned; when it had not started, nothing ran.
+    Cancelled {
+        /// The method or export that was running, or about to run.
+        function: String,
+    },
+    /// The call burnt all the fuel it was given (`wasp_host::EngineBuilder::fuel`).
+    OutOfFuel {
+        /// The method or export that was running.
+        function: String,
+        /// The fuel the call was given.
+        budget: u64,
+    },
+    /// The plugin's tables would hold more elements, all tables together, than the engine
+    /// allows one instance.
+    TableLimit {
+        /// The method or export that was running (`start` during instantiation).
+        function: String,
+        /// The elements all its tables would hold.
+        requested: u64,
+        /// The limit.
+        limit: u64,
     },
 }
 
@@ -324,6 +349,22 @@ impl fmt::Display for Error {
             ),
             Error::Wasm { message } => f.write_str(message),
             Error::Io { path, source } => write!(f, "{}: {}", path.display(), source),
+            Error::Cancelled { function } => write!(f, "`{}` was cancelled", function),
+            Error::OutOfFuel { function, budget } => write!(
+                f,
+                "`{}` ran out of fuel: it burnt all {} units it was given",
+                function, budget
+            ),
+            Error::TableLimit {
+                function,
+                requested,
+                limit,
+            } => write!(
+                f,
+                "`{}`: the plugin's tables would hold {} elements, beyond the limit of {} per \
+                 instance",
+                function, requested, limit
+            ),
         }
     }
 }

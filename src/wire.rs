@@ -396,9 +396,25 @@ fn returned_str(returned: Returned<'_>) -> Result<&str, String> {
         .map_err(|e| format!("the string is not UTF-8: {}", e))
 }
 
+/// Decodes bytes from the other side of the boundary. On the host (anything but wasm32)
+/// they come from a plugin, so nesting is bounded ([`codec::decode_bounded`]): a deep value
+/// would overflow the host's stack. A plugin (wasm32) trusts the host's bytes and keeps the
+/// plain decoder, so guest builds are unchanged.
+#[cfg(not(target_arch = "wasm32"))]
+#[inline]
+fn decode_untrusted<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, codec::CodecError> {
+    codec::decode_bounded(bytes)
+}
+
+#[cfg(target_arch = "wasm32")]
+#[inline]
+fn decode_untrusted<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, codec::CodecError> {
+    codec::decode(bytes)
+}
+
 #[inline]
 fn returned_serde<T: DeserializeOwned>(returned: Returned<'_>) -> Result<T, String> {
-    codec::decode(returned_bytes(returned)?)
+    decode_untrusted(returned_bytes(returned)?)
         .map_err(|e| format!("not a valid {}: {}", std::any::type_name::<T>(), e))
 }
 
@@ -415,7 +431,7 @@ fn host_serde<T: DeserializeOwned>(
     ptr: u64,
     len: u64,
 ) -> Result<T, Error> {
-    codec::decode(guest_slice(memory, function, ptr, len)?).map_err(|e| {
+    decode_untrusted(guest_slice(memory, function, ptr, len)?).map_err(|e| {
         decode_error(
             function,
             format!("not a valid {}: {}", std::any::type_name::<T>(), e),

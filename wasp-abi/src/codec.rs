@@ -3,8 +3,16 @@
 //! Everything structured (Option, Result, tuples, `Vec<T>`, serde structs and enums) is
 //! encoded here and nowhere else, so changing the codec is a change to this module.
 
+mod depth;
+
 use serde::{de::DeserializeOwned, Serialize};
 use std::fmt;
+
+/// The deepest nesting [`decode_bounded`] accepts: levels of sequences, maps, tuples,
+/// structs, enums, options and newtypes inside one another. Decoding (and dropping) recurses
+/// once per level, so this bounds the native stack a value from the other side can make this
+/// side use.
+pub const MAX_DEPTH: usize = 128;
 
 /// A value that could not be encoded or decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,10 +70,42 @@ pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, CodecError> {
 /// Decodes a value that must use all of `bytes`: trailing bytes mean the two sides disagree
 /// about the type, which is an error rather than something to ignore.
 ///
+/// For bytes from the host, which a plugin trusts. Bytes from a plugin go through
+/// [`decode_bounded`].
+///
 /// # Errors
 /// When the bytes are not a valid encoding of `T`, or are longer than one.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
     let (value, rest) = postcard::take_from_bytes(bytes).map_err(codec_error)?;
+    if rest.is_empty() {
+        Ok(value)
+    } else {
+        Err(CodecError {
+            message: format!("{} unexpected trailing byte(s)", rest.len()),
+        })
+    }
+}
+
+/// As [`decode`], for bytes the other side controls: values nested deeper than
+/// [`MAX_DEPTH`] are refused before they are built, so neither decoding nor dropping them can
+/// overflow the stack. The host decodes everything a plugin hands it with this.
+///
+/// # Errors
+/// As [`decode`], and when the value nests deeper than [`MAX_DEPTH`].
+pub fn decode_bounded<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
+    let mut deserializer = postcard::Deserializer::from_bytes(bytes);
+    depth::take_tripped();
+    let value = T::deserialize(depth::Bounded::new(&mut deserializer, MAX_DEPTH));
+    let value = match value {
+        Ok(value) => value,
+        Err(_) if depth::take_tripped() => {
+            return Err(CodecError {
+                message: format!("the value is nested more than {} levels deep", MAX_DEPTH),
+            })
+        }
+        Err(error) => return Err(codec_error(error)),
+    };
+    let rest = deserializer.finalize().map_err(codec_error)?;
     if rest.is_empty() {
         Ok(value)
     } else {
@@ -107,6 +147,57 @@ mod tests {
             encode(&(true, 1.0f32)).unwrap(),
             [0x01, 0x00, 0x00, 0x80, 0x3f]
         );
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+    enum Tree {
+        Leaf,
+        Node(Box<Tree>, Option<Box<Tree>>),
+    }
+
+    #[test]
+    fn deep_values_are_refused_before_they_are_built() {
+        // Within the bound: decodes as before.
+        let mut tree = Tree::Leaf;
+        for _ in 0..MAX_DEPTH / 2 - 1 {
+            tree = Tree::Node(Box::new(tree), None);
+        }
+        assert_eq!(
+            decode_bounded::<Tree>(&encode(&tree).unwrap()).unwrap(),
+            tree
+        );
+        // A million levels of `Node(Node(..` on a 256 KiB thread: an error, not an overflow.
+        let deep = vec![1u8; 1_000_000];
+        let error = std::thread::Builder::new()
+            .stack_size(256 << 10)
+            .spawn(move || {
+                (
+                    decode_bounded::<Tree>(&deep).unwrap_err(),
+                    decode_bounded::<Option<Box<Option<Box<Tree>>>>>(&deep).unwrap_err(),
+                    decode_bounded::<Vec<Vec<Vec<Vec<Vec<Vec<Vec<Vec<u8>>>>>>>>>(&[1; 9])
+                        .map(|_| ())
+                        .map_err(|e| e.message),
+                )
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(
+            error.0.message().contains("nested more than 128"),
+            "{}",
+            error.0
+        );
+        assert!(
+            error.1.message().contains("nested more than 128"),
+            "{}",
+            error.1
+        );
+        assert_eq!(error.2, Ok(()));
+        // The flag does not leak into the next, unrelated failure.
+        assert!(!decode_bounded::<Vec<String>>(&[0xff])
+            .unwrap_err()
+            .message()
+            .contains("nested"));
     }
 
     #[test]

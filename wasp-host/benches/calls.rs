@@ -35,6 +35,9 @@ const POOL: u32 = 16;
 /// A module that follows the ABI by hand, without a contract: for the raw call API.
 const RAW_MODULE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/wat/raw.wat");
 
+/// The fuel each call may burn in the `sum/fuel` group.
+const FUEL: u64 = 1_000_000;
+
 const NAME: &str = "Nic";
 const GREETING: &str = "Hello Nic";
 
@@ -94,6 +97,10 @@ impl RawPlugin {
     fn instance(&self) -> (Store<WasiP1Ctx>, wasmtime::Instance) {
         let mut store = Store::new(self.pre.module().engine(), wasi());
         store.set_epoch_deadline(RAW_DEADLINE_TICKS);
+        if store.get_fuel().is_ok() {
+            // An engine that meters fuel: enough for instantiation.
+            store.set_fuel(FUEL).expect("fuel");
+        }
         let instance = self.pre.instantiate(&mut store).expect("instantiate");
         if let Some(init) = &self.initialize {
             let init = instance
@@ -164,6 +171,12 @@ struct RawInstance {
 
 impl RawInstance {
     fn sum(&mut self, a: i32, b: i32) -> i32 {
+        self.sum.call(&mut self.store, (a, b)).expect("sum")
+    }
+
+    /// `sum` with a fresh fuel budget, as a host metering each call sets it.
+    fn metered_sum(&mut self, a: i32, b: i32) -> i32 {
+        self.store.set_fuel(FUEL).expect("fuel");
         self.sum.call(&mut self.store, (a, b)).expect("sum")
     }
 
@@ -253,6 +266,31 @@ fn main() {
     bench(&mut group, "raw", || warm.sum(black_box(3), black_box(2)));
     bench(&mut group, "native", || {
         native_sum(black_box(3), black_box(2))
+    });
+    group.finish();
+
+    // Fuel metering on, beside raw wasmtime metering the same way; `sum/warm` above is the
+    // same call with metering off.
+    let fuel_engine = wasp_host::Engine::builder()
+        .pooling(POOL)
+        .fuel(Some(FUEL))
+        .build()
+        .expect("pooling engine with fuel");
+    let fuel_plugin = fuel_engine
+        .load::<dyn Greeter>(PLUGIN)
+        .expect("load the plugin");
+    let raw_fuel = RawPlugin::load(fuel_engine.wasmtime_engine());
+    let mut metered = fuel_plugin.instantiate(Host).expect("instantiate");
+    let mut warm_metered = raw_fuel.warm();
+    assert_eq!(metered.sum(3, 2).expect("sum"), 5);
+    assert_eq!(warm_metered.metered_sum(3, 2), 5);
+    let name = "sum/fuel";
+    let mut group = c.benchmark_group(name);
+    bench(&mut group, "wasp", || {
+        metered.sum(black_box(3), black_box(2)).expect("sum")
+    });
+    bench(&mut group, "raw", || {
+        warm_metered.metered_sum(black_box(3), black_box(2))
     });
     group.finish();
 
@@ -394,8 +432,9 @@ fn estimate(output: &Path, group: &str, function: &str, started: SystemTime) -> 
 
 fn summary(output: &Path, started: SystemTime) {
     // The targets the performance issue sets for Wasp against raw wasmtime.
-    const ROWS: [(&str, f64); 5] = [
+    const ROWS: [(&str, f64); 6] = [
         ("sum/warm", 1.5),
+        ("sum/fuel", 1.5),
         ("hello/warm", 3.0),
         ("sum/fresh-instance", 1.5),
         ("hello/fresh-instance", 1.5),

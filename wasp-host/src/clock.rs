@@ -12,7 +12,7 @@
 //! dropped. An engine without a call timeout starts no thread.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 use wasp::Error;
 
@@ -35,25 +35,37 @@ pub(crate) fn deadline_ticks(timeout: Duration) -> u64 {
 #[derive(Debug)]
 pub(crate) struct Clock {
     stop: Arc<AtomicBool>,
+    /// The ticks so far, advanced with the epoch: wasmtime does not say what the epoch is,
+    /// and deadlines are kept in ticks (see `deadline.rs`).
+    ticks: Arc<AtomicU64>,
 }
 
 impl Clock {
     /// Starts a thread advancing `engine`'s epoch every [`TICK`].
     pub(crate) fn start(engine: &wasmtime::Engine) -> Result<Arc<Clock>, Error> {
         let stop = Arc::new(AtomicBool::new(false));
-        let (engine, thread_stop) = (engine.clone(), stop.clone());
+        let ticks = Arc::new(AtomicU64::new(0));
+        let (engine, thread_stop, thread_ticks) = (engine.clone(), stop.clone(), ticks.clone());
         std::thread::Builder::new()
             .name("wasp-clock".to_string())
             .spawn(move || {
                 while !thread_stop.load(Ordering::Relaxed) {
                     std::thread::sleep(TICK);
+                    // The count first: a deadline callback the epoch triggers then sees the
+                    // tick that triggered it.
+                    thread_ticks.fetch_add(1, Ordering::Release);
                     engine.increment_epoch();
                 }
             })
             .map_err(|e| Error::Wasm {
                 message: format!("cannot start the engine's clock thread: {e}"),
             })?;
-        Ok(Arc::new(Clock { stop }))
+        Ok(Arc::new(Clock { stop, ticks }))
+    }
+
+    /// The count of ticks since the clock started, to read without going through the clock.
+    pub(crate) fn ticks(&self) -> Arc<AtomicU64> {
+        self.ticks.clone()
     }
 }
 

@@ -25,13 +25,28 @@ pub(crate) struct Compiled {
 /// Compiles `bytes`, which may be binary WebAssembly or the text format.
 ///
 /// # Errors
-/// [`Error::Wasm`] when the bytes are not a valid module.
+/// [`Error::TooLarge`] beyond the engine's module size limit; [`Error::Wasm`] when the bytes
+/// are not a valid module.
 pub(crate) fn compile(engine: &Engine, bytes: &[u8]) -> Result<Compiled, Error> {
+    let limit = engine.limits.max_module_size;
+    let too_large = |size: usize| Error::TooLarge {
+        function: "module".to_string(),
+        size: size as u64,
+        limit: limit as u64,
+    };
+    // Checked before parsing and compiling, both work the module's author controls; and
+    // again after the text format became binary.
+    if bytes.len() > limit {
+        return Err(too_large(bytes.len()));
+    }
     let binary = wat::parse_bytes(bytes)
         .map_err(|e| Error::Wasm {
             message: format!("not a valid WebAssembly module: {e}"),
         })?
         .into_owned();
+    if binary.len() > limit {
+        return Err(too_large(binary.len()));
+    }
     let module = Module::new(&engine.inner, &binary).map_err(|e| Error::Wasm {
         message: format!("not a valid WebAssembly module: {e:#}"),
     })?;
@@ -108,6 +123,13 @@ impl Loaded {
         config: &InstanceConfig,
         host: Box<dyn HostDispatch>,
     ) -> Result<Core, Error> {
+        if let Some(left) = crate::stack::lacks_room(self.limits.max_wasm_stack) {
+            return Err(crate::core::stack_error(
+                "start",
+                left,
+                self.limits.max_wasm_stack,
+            ));
+        }
         let id = next_instance_id();
         let sandbox = config::build(config, plugin, id)?;
         let mut store = new_store(
@@ -117,6 +139,7 @@ impl Loaded {
             host,
             plugin.clone(),
             id,
+            sandbox.monotonic_start,
         );
         let instance = self
             .pre

@@ -188,6 +188,31 @@ impl InstanceConfig {
 pub(crate) struct Sandbox {
     pub(crate) wasi: wasmtime_wasi::p1::WasiP1Ctx,
     pub(crate) output: CapturedOutput,
+    /// When its monotonic clock reads zero.
+    pub(crate) monotonic_start: std::time::Instant,
+}
+
+/// WASI's monotonic clock, started at a known instant: a bounded `poll_oneoff` (linking.rs)
+/// turns absolute monotonic wake-ups into waits with it.
+struct Monotonic {
+    start: std::time::Instant,
+}
+
+impl wasmtime_wasi::HostMonotonicClock for Monotonic {
+    fn resolution(&self) -> u64 {
+        1
+    }
+
+    fn now(&self) -> u64 {
+        u64::try_from(self.start.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    }
+}
+
+/// Gives `builder` a monotonic clock that reads zero now, and returns that instant.
+pub(crate) fn monotonic_clock(builder: &mut WasiCtxBuilder) -> std::time::Instant {
+    let start = std::time::Instant::now();
+    builder.monotonic_clock(Monotonic { start });
+    start
 }
 
 /// Builds the WASI context that `config` describes for instance `instance` of `plugin`.
@@ -200,6 +225,7 @@ pub(crate) fn build(
     // Instances run on the caller's thread anyway: let file operations block it directly
     // instead of bouncing through a thread pool.
     builder.allow_blocking_current_thread(true);
+    let monotonic_start = monotonic_clock(&mut builder);
     for (key, value) in &config.env {
         builder.env(key, value);
     }
@@ -239,6 +265,7 @@ pub(crate) fn build(
     Ok(Sandbox {
         wasi: builder.build_p1(),
         output,
+        monotonic_start,
     })
 }
 

@@ -6,6 +6,7 @@
 //! [`RawInstance`]: crate::RawInstance
 //! [`DynamicInstance`]: crate::DynamicInstance
 
+use crate::deadline::CancelHandle;
 use crate::engine::Limits;
 use crate::failure::plugin_failure;
 use crate::linking::call_alloc;
@@ -15,6 +16,7 @@ use crate::store::StoreData;
 use std::fmt;
 use std::mem::MaybeUninit;
 use std::sync::Arc;
+use std::time::Duration;
 use wasmtime::{Func, Memory, ModuleExport, Store, ValRaw};
 use wasp::__private::{Backend, CallArgs, Returned, WireResult};
 use wasp::Error;
@@ -78,6 +80,8 @@ pub struct Core {
     poisoned: Option<String>,
     limits: Limits,
     output: CapturedOutput,
+    /// The fuel the last call burnt (when the engine meters fuel).
+    fuel_consumed: u64,
 }
 
 impl fmt::Debug for Core {
@@ -148,6 +152,11 @@ impl Core {
             init.call(&mut store, &[], &mut [])
                 .map_err(|e| plugin_failure(&mut store, wasp_abi::INITIALIZE_EXPORT, &limits, e))?;
         }
+        // Instantiation is over: calls get the call timeout.
+        store
+            .data_mut()
+            .call_limits
+            .set_timeout(limits.call_timeout);
         Ok(Core {
             store,
             instance,
@@ -158,6 +167,7 @@ impl Core {
             poisoned: None,
             limits,
             output,
+            fuel_consumed: 0,
         })
     }
 
@@ -220,6 +230,80 @@ impl Core {
         self.output.get(stream)
     }
 
+    /// A handle that cancels this instance's calls from any thread.
+    pub(crate) fn cancel_handle(&self) -> CancelHandle {
+        self.store.data().call_limits.cancel_handle()
+    }
+
+    /// The timeout of each call into this instance.
+    pub(crate) fn call_timeout(&self) -> Option<Duration> {
+        self.store.data().call_limits.timeout()
+    }
+
+    /// Sets the timeout of the calls into this instance from now on (see
+    /// [`Instance::set_call_timeout`](crate::Instance::set_call_timeout)).
+    ///
+    /// # Errors
+    /// [`Error::Wasm`] when the engine has no call timeout, so nothing could enforce one.
+    pub(crate) fn set_call_timeout(&mut self, timeout: Option<Duration>) -> Result<(), Error> {
+        let limits = &mut self.store.data_mut().call_limits;
+        if !limits.interrupts() {
+            return Err(Error::Wasm {
+                message: "the engine has neither a call nor an instantiation timeout, so calls \
+                          cannot be interrupted: give the engine a timeout to set one per \
+                          instance"
+                    .to_string(),
+            });
+        }
+        limits.set_timeout(timeout);
+        Ok(())
+    }
+
+    /// Sets the fuel of each call into this instance from now on.
+    ///
+    /// # Errors
+    /// [`Error::Wasm`] when the engine does not meter fuel, or `budget` is zero.
+    pub(crate) fn set_fuel(&mut self, budget: u64) -> Result<(), Error> {
+        if self.limits.fuel.is_none() || budget == 0 {
+            return Err(Error::Wasm {
+                message: format!(
+                    "cannot give calls {budget} fuel: the engine must meter fuel \
+                     (EngineBuilder::fuel) and the budget must not be zero"
+                ),
+            });
+        }
+        self.store.data_mut().call_limits.fuel = Some(budget);
+        Ok(())
+    }
+
+    /// The fuel the last call burnt, when the engine meters fuel.
+    pub(crate) fn fuel_consumed(&self) -> Option<u64> {
+        self.limits.fuel.map(|_| self.fuel_consumed)
+    }
+
+    #[cold]
+    fn note_fuel(&mut self) {
+        let budget = self.store.data().call_limits.fuel.unwrap_or(u64::MAX);
+        let left = self.store.get_fuel().unwrap_or(budget);
+        self.fuel_consumed = budget.saturating_sub(left);
+    }
+
+    /// Refuses to enter wasm on a thread without the native stack the engine lets wasm use
+    /// (see [`EngineBuilder::max_wasm_stack`](crate::EngineBuilder::max_wasm_stack)):
+    /// recursion would then overflow the thread's stack, which aborts the process, before
+    /// wasmtime's own limit could trap.
+    #[inline]
+    fn check_native_stack(&mut self, method: usize) -> Result<(), Error> {
+        match crate::stack::lacks_room(self.limits.max_wasm_stack) {
+            None => Ok(()),
+            Some(left) => Err(stack_error(
+                &self.exports[method].spec.label,
+                left,
+                self.limits.max_wasm_stack,
+            )),
+        }
+    }
+
     /// Poisons the instance with `error`, unless it already is, and returns the error.
     fn fail(&mut self, error: Error) -> Error {
         if self.poisoned.is_none() {
@@ -254,7 +338,8 @@ impl Core {
                     .to_string(),
             });
         };
-        self.limits.arm(&mut self.store);
+        // Armed by the call: the allocation and the method share one deadline and one fuel
+        // budget.
         let ptr = match call_alloc(&mut self.store, alloc, total) {
             Ok(ptr) => ptr,
             Err(e) => return Err(self.failed(ALLOC_EXPORT, e)),
@@ -358,6 +443,14 @@ impl Core {
             });
         };
         let (params, result) = (export.spec.params.len(), export.spec.result);
+        if self.store.data().call_limits.take_pending_cancel() {
+            // Cancelled while idle: nothing ran, nothing to poison.
+            return Err(Error::Cancelled {
+                function: export.spec.label.clone(),
+            });
+        }
+        self.limits.arm(&mut self.store);
+        self.check_native_stack(method)?;
         if args.has_buffers() {
             self.place_buffers(method, args)?;
         }
@@ -382,7 +475,6 @@ impl Core {
             raw[0] = MaybeUninit::new(ValRaw::u64(0));
         }
         let len = values.len().max(usize::from(has_result));
-        self.limits.arm(&mut self.store);
         let raw_slice = std::ptr::slice_from_raw_parts_mut(raw.as_mut_ptr().cast::<ValRaw>(), len);
         // SAFETY: at load the export was verified to have exactly the wasm type the
         // contract gives this method (`params` values, one result when `has_result`); the
@@ -390,6 +482,9 @@ impl Core {
         // bits of a numeric value, which is a valid ValRaw of any numeric type; the first
         // `len` slots are initialised and have room for the one result.
         let outcome = unsafe { func.call_unchecked(&mut self.store, raw_slice) };
+        if self.limits.fuel.is_some() {
+            self.note_fuel();
+        }
         if let Err(e) = outcome {
             let name = self.exports[method].spec.label.clone();
             return Err(self.failed(&name, e));
@@ -416,6 +511,21 @@ impl Core {
             },
         };
         lifted.map_err(|detail| self.decode_failed(method, detail))
+    }
+}
+
+/// The error for a call refused for want of native stack (see `stack.rs`).
+#[cold]
+pub(crate) fn stack_error(function: &str, left: usize, max_wasm_stack: usize) -> Error {
+    Error::Trap {
+        function: function.to_string(),
+        message: format!(
+            "this thread has {left} bytes of native stack left; calls need the engine's wasm \
+             stack ({max_wasm_stack} bytes) plus {} for the host (lower \
+             EngineBuilder::max_wasm_stack, or call from a thread with a larger stack)",
+            crate::stack::HOST_MARGIN
+        ),
+        backtrace: None,
     }
 }
 

@@ -179,13 +179,25 @@ fn from_exports(
         }
     };
     let limits = &engine.limits;
+    if let Some(left) = crate::stack::lacks_room(limits.max_wasm_stack) {
+        return Err(ReadError::Other(crate::core::stack_error(
+            "(reading the contract descriptor)",
+            left,
+            limits.max_wasm_stack,
+        )));
+    }
+    let mut wasi = wasmtime_wasi::WasiCtxBuilder::new();
+    let monotonic_start = crate::config::monotonic_clock(&mut wasi);
+    // Instantiation, `_initialize` and every descriptor export share the one deadline that
+    // `new_store` armed: reading descriptors cannot take a multiple of the call timeout.
     let mut store = new_store(
         &engine.inner,
         limits,
-        wasmtime_wasi::WasiCtxBuilder::new().build_p1(),
+        wasi.build_p1(),
         <NoHost as HostContract<()>>::into_dispatch(()),
         std::sync::Arc::from("(reading the contract descriptor)"),
         0,
+        monotonic_start,
     );
     let instance = pre
         .instantiate(&mut store)
@@ -198,11 +210,12 @@ fn from_exports(
         })?;
     }
     let mut texts = Vec::with_capacity(exports.len());
+    // All the exports' texts together stay within one descriptor's cap.
+    let mut total = 0u32;
     for &export in exports {
         let describe = instance
             .get_typed_func::<(), i64>(&mut store, export)
             .map_err(|e| ReadError::Other(wasm_error(e)))?;
-        limits.arm(&mut store);
         let packed = describe
             .call(&mut store, ())
             .map_err(|e| ReadError::Other(plugin_failure(&mut store, export, limits, e)))?;
@@ -216,6 +229,13 @@ fn from_exports(
         if len > MAX_DESCRIPTOR_LEN {
             return Err(ReadError::Invalid(vec![format!(
                 "`{export}` returned {len} bytes; a descriptor may have at most {MAX_DESCRIPTOR_LEN}"
+            )]));
+        }
+        total = total.saturating_add(len);
+        if total > MAX_DESCRIPTOR_LEN {
+            return Err(ReadError::Invalid(vec![format!(
+                "`{export}` returned {len} bytes, {total} with the exports before it; the \
+                 descriptors may have at most {MAX_DESCRIPTOR_LEN} in all"
             )]));
         }
         let bytes = guest_slice(memory.data(&store), export, u64::from(ptr), u64::from(len))

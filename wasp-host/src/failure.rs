@@ -1,6 +1,7 @@
 //! The one place where a failure raised by wasmtime while a plugin ran becomes a
 //! `wasp::Error`.
 
+use crate::deadline::Stop;
 use crate::engine::Limits;
 use crate::store::StoreData;
 use wasmtime::Store;
@@ -20,6 +21,9 @@ pub(crate) fn plugin_failure(
     if let Some(limit) = store.data_mut().limiter.take_denial(function) {
         return limit;
     }
+    if let Some(limit) = store.data_mut().limiter.take_table_denial(function) {
+        return limit;
+    }
     let e = match e.downcast::<Error>() {
         Ok(Error::MemoryLimit {
             requested, limit, ..
@@ -33,13 +37,31 @@ pub(crate) fn plugin_failure(
         Ok(ours) => return ours,
         Err(e) => e,
     };
-    if let (Some(wasmtime::Trap::Interrupt), Some(limit)) =
-        (e.downcast_ref::<wasmtime::Trap>(), limits.call_timeout)
-    {
-        return Error::Timeout {
-            function: function.to_string(),
-            limit,
-        };
+    match e.downcast_ref::<wasmtime::Trap>() {
+        Some(wasmtime::Trap::Interrupt) => {
+            let call = &mut store.data_mut().call_limits;
+            match (call.stopped.take(), call.timeout()) {
+                (Some(Stop::Cancelled), _) => {
+                    return Error::Cancelled {
+                        function: function.to_string(),
+                    };
+                }
+                (_, Some(limit)) => {
+                    return Error::Timeout {
+                        function: function.to_string(),
+                        limit,
+                    };
+                }
+                _ => {}
+            }
+        }
+        Some(wasmtime::Trap::OutOfFuel) => {
+            return Error::OutOfFuel {
+                function: function.to_string(),
+                budget: store.data().call_limits.fuel.or(limits.fuel).unwrap_or(0),
+            };
+        }
+        _ => {}
     }
     if let Some(exit) = e.downcast_ref::<wasmtime_wasi::I32Exit>() {
         return Error::Exit {
@@ -78,7 +100,8 @@ pub(crate) fn instantiation_failure(
     let ran_plugin_code = e.downcast_ref::<wasmtime::Trap>().is_some()
         || e.downcast_ref::<Error>().is_some()
         || e.downcast_ref::<wasmtime_wasi::I32Exit>().is_some()
-        || store.data().limiter.denied.is_some();
+        || store.data().limiter.denied.is_some()
+        || store.data().limiter.table_denied.is_some();
     if ran_plugin_code {
         return plugin_failure(store, "start", limits, e);
     }

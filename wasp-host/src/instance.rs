@@ -1,10 +1,12 @@
 //! Instances of a plugin with a contract: the typed handle over one [`Core`].
 
 use crate::core::Core;
+use crate::deadline::CancelHandle;
 use crate::output::{Captured, Stream};
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
+use std::time::Duration;
 use wasp::{Contract, Handle, HandleFor};
 
 /// One plugin instance: a sandbox with its own memory, WASI context and host state `H`.
@@ -84,6 +86,61 @@ impl<C: ?Sized + HandleFor<Core>, H: 'static> Instance<C, H> {
     /// The name of the plugin this instance was created from ([`Plugin::name`](crate::Plugin::name)).
     pub fn plugin_name(this: &Self) -> &str {
         Instance::core(this).plugin_name()
+    }
+
+    /// A handle that cancels this instance's calls from any thread: see [`CancelHandle`].
+    pub fn cancel_handle(this: &Self) -> CancelHandle {
+        Instance::core(this).cancel_handle()
+    }
+
+    /// The timeout of each call into this instance: the engine's unless set here.
+    pub fn call_timeout(this: &Self) -> Option<Duration> {
+        Instance::core(this).call_timeout()
+    }
+
+    /// Sets the timeout of every call into this instance from now on, in place of the
+    /// engine's ([`EngineBuilder::call_timeout`](crate::EngineBuilder::call_timeout)); `None`
+    /// lets them run until done or cancelled. A call that runs longer, host functions and
+    /// WASI waits included, ends with [`wasp::Error::Timeout`] naming this timeout.
+    ///
+    /// # Errors
+    /// [`wasp::Error::Wasm`] when the engine has no call timeout, so nothing could enforce
+    /// one.
+    pub fn set_call_timeout(this: &mut Self, timeout: Option<Duration>) -> Result<(), wasp::Error> {
+        this.handle.backend_mut().set_call_timeout(timeout)
+    }
+
+    /// Runs `f` (typically one call) with `timeout` in place of the instance's, then puts
+    /// the instance's back: a per-call timeout.
+    ///
+    /// # Errors
+    /// As [`Instance::set_call_timeout`], before `f` runs.
+    pub fn with_call_timeout<R>(
+        this: &mut Self,
+        timeout: Option<Duration>,
+        f: impl FnOnce(&mut Self) -> R,
+    ) -> Result<R, wasp::Error> {
+        let previous = Instance::call_timeout(this);
+        Instance::set_call_timeout(this, timeout)?;
+        let result = f(this);
+        Instance::set_call_timeout(this, previous)?;
+        Ok(result)
+    }
+
+    /// Sets the fuel each call into this instance may burn from now on, in place of the
+    /// engine's ([`EngineBuilder::fuel`](crate::EngineBuilder::fuel)); a call that burns it
+    /// all ends with [`wasp::Error::OutOfFuel`].
+    ///
+    /// # Errors
+    /// [`wasp::Error::Wasm`] when the engine does not meter fuel, or `budget` is zero.
+    pub fn set_fuel(this: &mut Self, budget: u64) -> Result<(), wasp::Error> {
+        this.handle.backend_mut().set_fuel(budget)
+    }
+
+    /// The fuel the last call burnt (its argument allocation included); `None` when the
+    /// engine does not meter fuel.
+    pub fn fuel_consumed(this: &Self) -> Option<u64> {
+        Instance::core(this).fuel_consumed()
     }
 
     /// What the plugin wrote to `stream` when it is captured

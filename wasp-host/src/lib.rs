@@ -124,6 +124,7 @@ mod clock;
 mod compile;
 mod config;
 mod core;
+mod deadline;
 mod descriptor;
 mod dynamic;
 mod engine;
@@ -136,6 +137,7 @@ mod plugin;
 mod pool;
 mod raw;
 mod reload;
+mod stack;
 mod store;
 mod verify;
 mod wasm;
@@ -145,9 +147,13 @@ mod watch;
 #[doc(hidden)]
 pub use crate::core::Core;
 pub use config::{Access, DEFAULT_CAPTURE_LIMIT, InstanceConfig, Mount};
+pub use deadline::CancelHandle;
 pub use descriptor::{DescriptorSource, Descriptors};
 pub use dynamic::{DynamicHost, DynamicInstance, DynamicPlugin, WireValue};
-pub use engine::{DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_MEMORY, Engine, EngineBuilder};
+pub use engine::{
+    DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_MEMORY, DEFAULT_MAX_MODULE_SIZE, DEFAULT_MAX_TABLE_ELEMENTS,
+    DEFAULT_MAX_WASM_STACK, Engine, EngineBuilder,
+};
 pub use instance::Instance;
 pub use logging::{CALL_TARGET, LOG_TARGET, STDERR_TARGET, STDOUT_TARGET};
 pub use output::{Captured, MAX_FORWARDED_LINE, Output, Stream};

@@ -1,11 +1,14 @@
 //! The imports the host provides to plugins: WASI, the `wasp` runtime module (panics, log
 //! lines), and the contract's host functions, which dispatch into the host's implementation.
 
+use crate::clock::TICK;
 use crate::failure::wasm_error;
 use crate::store::StoreData;
 use crate::wasm::func_type;
 use std::mem::MaybeUninit;
-use wasmtime::{AsContextMut, Caller, Func, Linker, Module, ValRaw};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use wasmtime::{AsContextMut, Caller, Extern, Func, Linker, Memory, Module, Val, ValRaw};
 use wasp::__private::{HostReturn, guest_slice};
 use wasp::{Error, Location};
 use wasp_abi::descriptor::HostInterface;
@@ -39,6 +42,7 @@ pub(crate) fn linker(
     let mut linker = Linker::new(engine);
     wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |d: &mut StoreData| &mut d.wasi)
         .map_err(wasm_error)?;
+    bound_poll_oneoff(&mut linker)?;
     linker
         .func_wrap(
             RUNTIME_MODULE,
@@ -198,6 +202,9 @@ fn call_host(
         .host
         .call(shape.index, bytes, &args[..shape.params.len()])
         .map_err(wasmtime::Error::new)?;
+    // Time in the host counts: a call whose deadline passed (or that was cancelled) while
+    // the host worked ends here rather than returning into the plugin.
+    caller.data_mut().call_limits.check_trap()?;
     let bits = match (&shape.result, returned) {
         (ResultShape::None, HostReturn::Unit) => return Ok(()),
         (ResultShape::Value(ty), HostReturn::Value(bits)) => match ty {
@@ -345,4 +352,246 @@ pub(crate) fn call_alloc(
     // and receives the result.
     unsafe { alloc.call_unchecked(store.as_context_mut(), &mut raw)? };
     Ok(raw[0].get_u32())
+}
+
+/// WASI preview 1's `poll_oneoff`.
+const POLL_ONEOFF: &str = "poll_oneoff";
+
+/// Size of a WASI `subscription`, and the offsets in it of the tag and the clock's fields.
+const SUBSCRIPTION_SIZE: usize = 48;
+const SUB_TAG: usize = 8;
+const SUB_CLOCK_ID: usize = 16;
+const SUB_CLOCK_TIMEOUT: usize = 24;
+const SUB_CLOCK_FLAGS: usize = 40;
+/// The `subscription_clock_abstime` flag.
+const ABSTIME: u16 = 1;
+
+/// Replaces WASI `poll_oneoff`, the one preview-1 call that waits (for clocks, or for input
+/// that is not ready), with one whose wait ends at the call's deadline: epoch interruption
+/// only reaches wasm code, so a plugin sleeping in the host would otherwise hold its thread
+/// for as long as it asked. Clock subscriptions that would wake after the deadline are
+/// shortened to it for the duration of the call (the plugin's bytes are restored after),
+/// wasmtime-wasi's own implementation waits, and the call then ends with
+/// [`Error::Timeout`] if the deadline passed. Reads of stdin never wait (it is empty or a
+/// buffer), and files are the host's own mounts.
+fn bound_poll_oneoff(linker: &mut Linker<StoreData>) -> Result<(), Error> {
+    let original = linker.clone();
+    let trampoline: Arc<OnceLock<Module>> = Arc::new(OnceLock::new());
+    linker.allow_shadowing(true);
+    linker
+        .func_wrap(
+            WASI_MODULE,
+            POLL_ONEOFF,
+            move |mut caller: Caller<'_, StoreData>,
+                  subs: i32,
+                  events: i32,
+                  count: i32,
+                  nevents: i32|
+                  -> wasmtime::Result<i32> {
+                let memory = caller.data().memory.or_else(|| {
+                    caller
+                        .get_export(wasp_abi::MEMORY_EXPORT)
+                        .and_then(Extern::into_memory)
+                });
+                let Some(memory) = memory else {
+                    // wasmtime-wasi's own answer: it reads the subscriptions from `memory`.
+                    return Err(wasmtime::Error::new(Error::MissingExport {
+                        name: wasp_abi::MEMORY_EXPORT.to_string(),
+                        detail: "WASI `poll_oneoff` reads the plugin's memory".to_string(),
+                    }));
+                };
+                let inner = match caller.data().poll_oneoff {
+                    Some(f) => f,
+                    None => {
+                        let f = poll_trampoline(&mut caller, &original, &trampoline, memory)?;
+                        caller.data_mut().poll_oneoff = Some(f);
+                        f
+                    }
+                };
+                if !caller.data().call_limits.interrupts() {
+                    // No clock: nothing bounds the call, so nothing bounds its waits.
+                    let mut result = [Val::I32(0)];
+                    let args = [subs, events, count, nevents].map(Val::I32);
+                    inner.call(&mut caller, &args, &mut result)?;
+                    return Ok(result[0].unwrap_i32());
+                }
+                // Waits in slices of at most a tick, so that a cancel is seen within one and
+                // the deadline is never passed.
+                let started = std::time::Instant::now();
+                let deadline = caller
+                    .data()
+                    .call_limits
+                    .remaining()
+                    .map(|left| started + left);
+                loop {
+                    let now = std::time::Instant::now();
+                    let slice = match deadline {
+                        Some(d) => d.saturating_duration_since(now).min(TICK),
+                        None => TICK,
+                    };
+                    let elapsed = now.duration_since(started);
+                    let saved = cap_clocks(
+                        &mut caller,
+                        memory,
+                        Window {
+                            subs: subs as u32,
+                            count: count as u32,
+                            elapsed,
+                            cap: slice,
+                        },
+                    );
+                    let slice_start = std::time::Instant::now();
+                    let mut result = [Val::I32(0)];
+                    let args = [subs, events, count, nevents].map(Val::I32);
+                    let outcome = inner.call(&mut caller, &args, &mut result);
+                    let capped = saved.iter().any(|s| s.capped);
+                    let data = memory.data_mut(&mut caller);
+                    for s in saved {
+                        data[s.at..s.at + SUBSCRIPTION_SIZE].copy_from_slice(&s.original);
+                    }
+                    outcome?;
+                    let limits = &mut caller.data_mut().call_limits;
+                    limits.check_trap()?;
+                    if !(capped && slice_start.elapsed() >= slice) {
+                        // A real event (a clock the plugin asked for, or input): its answer.
+                        return Ok(result[0].unwrap_i32());
+                    }
+                    if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+                        // The wait was cut short at the deadline (the clock's count may lag
+                        // a tick behind it).
+                        return Err(limits.expire());
+                    }
+                }
+            },
+        )
+        .map_err(wasm_error)?;
+    linker.allow_shadowing(false);
+    Ok(())
+}
+
+/// A module that calls wasmtime-wasi's `poll_oneoff` on the plugin's memory. wasmtime-wasi
+/// finds the memory as its caller's export `memory`, so it cannot be called from the host
+/// directly: it is called from this small instance, which imports the plugin's memory and
+/// exports it again.
+const POLL_TRAMPOLINE: &str = r#"(module
+  (import "wasp" "memory" (memory 0))
+  (import "wasp" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+  (export "memory" (memory 0))
+  (func (export "poll") (param i32 i32 i32 i32) (result i32)
+    (call $poll (local.get 0) (local.get 1) (local.get 2) (local.get 3))))"#;
+
+/// The trampoline's `poll` for the instance calling: compiled once per linker, on first
+/// use, and instantiated once per instance (the store caches the function).
+fn poll_trampoline(
+    caller: &mut Caller<'_, StoreData>,
+    original: &Linker<StoreData>,
+    module: &OnceLock<Module>,
+    memory: Memory,
+) -> wasmtime::Result<Func> {
+    let module = match module.get() {
+        Some(m) => m,
+        None => {
+            let m = Module::new(caller.engine(), POLL_TRAMPOLINE)?;
+            module.get_or_init(|| m)
+        }
+    };
+    let poll = original
+        .get(&mut *caller, WASI_MODULE, POLL_ONEOFF)
+        .ok()
+        .and_then(Extern::into_func)
+        .ok_or_else(|| {
+            wasmtime::Error::new(Error::Internal {
+                detail: "wasmtime-wasi provides no `poll_oneoff`".to_string(),
+            })
+        })?;
+    let instance = wasmtime::Instance::new(&mut *caller, module, &[memory.into(), poll.into()])?;
+    instance.get_func(&mut *caller, "poll").ok_or_else(|| {
+        wasmtime::Error::new(Error::Internal {
+            detail: "the poll trampoline exports no `poll`".to_string(),
+        })
+    })
+}
+
+/// Where a bounded `poll_oneoff` looks, and how long it may wait this time.
+struct Window {
+    /// The subscriptions: `count` of them at `subs`.
+    subs: u32,
+    count: u32,
+    /// How long the call has waited so far.
+    elapsed: Duration,
+    /// The longest wait this time.
+    cap: Duration,
+}
+
+/// A subscription changed for one wait, and its bytes as the plugin wrote them.
+struct Saved {
+    at: usize,
+    original: [u8; SUBSCRIPTION_SIZE],
+    /// Whether its wait was cut to the window's cap (rather than only shortened by the
+    /// time already waited).
+    capped: bool,
+}
+
+/// Rewrites the clock subscriptions in `window` for one wait: each becomes relative, less
+/// the time already waited, and at most the window's cap. Returns what it changed, to be
+/// restored after the wait. Subscriptions outside memory are left for wasmtime-wasi to
+/// refuse.
+fn cap_clocks(caller: &mut Caller<'_, StoreData>, memory: Memory, window: Window) -> Vec<Saved> {
+    let nanos = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+    let (cap, elapsed) = (nanos(window.cap), nanos(window.elapsed));
+    // Absolute wake-ups are measured from when the wait began.
+    let monotonic_now = nanos(caller.data().monotonic_start.elapsed()).saturating_sub(elapsed);
+    let realtime_now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, nanos)
+        .saturating_sub(elapsed);
+    let data = memory.data_mut(caller);
+    let mut saved = Vec::new();
+    for i in 0..window.count as usize {
+        let Some(at) = (window.subs as usize).checked_add(i * SUBSCRIPTION_SIZE) else {
+            break;
+        };
+        let Some(sub) = data.get_mut(at..at + SUBSCRIPTION_SIZE) else {
+            break;
+        };
+        if sub[SUB_TAG] != 0 {
+            continue;
+        }
+        let id = u32::from_le_bytes([
+            sub[SUB_CLOCK_ID],
+            sub[SUB_CLOCK_ID + 1],
+            sub[SUB_CLOCK_ID + 2],
+            sub[SUB_CLOCK_ID + 3],
+        ]);
+        let mut timeout = [0u8; 8];
+        timeout.copy_from_slice(&sub[SUB_CLOCK_TIMEOUT..SUB_CLOCK_TIMEOUT + 8]);
+        let timeout = u64::from_le_bytes(timeout);
+        let flags = u16::from_le_bytes([sub[SUB_CLOCK_FLAGS], sub[SUB_CLOCK_FLAGS + 1]]);
+        let wait = if flags & ABSTIME == 0 {
+            timeout
+        } else {
+            match id {
+                0 => timeout.saturating_sub(realtime_now),
+                1 => timeout.saturating_sub(monotonic_now),
+                // An unknown clock: wasmtime-wasi refuses it.
+                _ => continue,
+            }
+        };
+        let wait = wait.saturating_sub(elapsed);
+        let capped = wait > cap;
+        if !capped && elapsed == 0 && flags & ABSTIME == 0 {
+            continue;
+        }
+        let mut original = [0u8; SUBSCRIPTION_SIZE];
+        original.copy_from_slice(sub);
+        saved.push(Saved {
+            at,
+            original,
+            capped,
+        });
+        sub[SUB_CLOCK_TIMEOUT..SUB_CLOCK_TIMEOUT + 8].copy_from_slice(&wait.min(cap).to_le_bytes());
+        let relative = flags & !ABSTIME;
+        sub[SUB_CLOCK_FLAGS..SUB_CLOCK_FLAGS + 2].copy_from_slice(&relative.to_le_bytes());
+    }
+    saved
 }

@@ -189,6 +189,40 @@ impl RawInstance {
         self.core.captured(stream)
     }
 
+    /// A handle that cancels this instance's calls from any thread; see
+    /// [`Instance::cancel_handle`](crate::Instance::cancel_handle).
+    pub fn cancel_handle(&self) -> crate::CancelHandle {
+        self.core.cancel_handle()
+    }
+
+    /// The timeout of each call into this instance.
+    pub fn call_timeout(&self) -> Option<std::time::Duration> {
+        self.core.call_timeout()
+    }
+
+    /// Sets the timeout of every call into this instance from now on; see
+    /// [`Instance::set_call_timeout`](crate::Instance::set_call_timeout).
+    ///
+    /// # Errors
+    /// [`Error::Wasm`] when the engine has no call timeout.
+    pub fn set_call_timeout(&mut self, timeout: Option<std::time::Duration>) -> Result<(), Error> {
+        self.core.set_call_timeout(timeout)
+    }
+
+    /// Sets the fuel each call may burn from now on; see
+    /// [`Instance::set_fuel`](crate::Instance::set_fuel).
+    ///
+    /// # Errors
+    /// [`Error::Wasm`] when the engine does not meter fuel, or `budget` is zero.
+    pub fn set_fuel(&mut self, budget: u64) -> Result<(), Error> {
+        self.core.set_fuel(budget)
+    }
+
+    /// The fuel the last call burnt; `None` when the engine does not meter fuel.
+    pub fn fuel_consumed(&self) -> Option<u64> {
+        self.core.fuel_consumed()
+    }
+
     /// The number of export `name`, after checking it has the wasm type `signature`.
     fn resolve(&mut self, name: &str, signature: &Signature) -> Result<usize, Error> {
         let mismatch = |detail: String| Error::MissingExport {

@@ -1,8 +1,9 @@
 //! What every instance's wasmtime store holds, and the limiter that caps its memory.
 
-use crate::engine::Limits;
+use crate::deadline::{CallLimits, HasCallLimits};
+use crate::engine::{DEFAULT_MAX_TABLE_ELEMENTS, Limits};
 use std::sync::Arc;
-use wasmtime::{Func, Memory, Store};
+use wasmtime::{Func, Memory, Store, Trap, UpdateDeadline};
 use wasp::__private::HostDispatch;
 use wasp::Error;
 
@@ -18,6 +19,19 @@ pub(crate) struct StoreData {
     /// The plugin's `wasp_alloc`, verified at load to be `(i32) -> i32`.
     pub(crate) alloc: Option<Func>,
     pub(crate) limiter: MemoryLimiter,
+    pub(crate) call_limits: CallLimits,
+    /// The trampoline into wasmtime-wasi's own `poll_oneoff`, which the bounded one wraps;
+    /// made on first use (see `linking.rs`).
+    pub(crate) poll_oneoff: Option<Func>,
+    /// When the instance's monotonic WASI clock reads zero.
+    pub(crate) monotonic_start: std::time::Instant,
+}
+
+impl HasCallLimits for StoreData {
+    #[inline]
+    fn call_limits(&mut self) -> &mut CallLimits {
+        &mut self.call_limits
+    }
 }
 
 /// A store for one instance: its WASI context, host functions and the engine's limits, armed
@@ -29,6 +43,7 @@ pub(crate) fn new_store(
     host: Box<dyn HostDispatch>,
     plugin: Arc<str>,
     instance: u64,
+    monotonic_start: std::time::Instant,
 ) -> Store<StoreData> {
     let mut store = Store::new(
         engine,
@@ -40,9 +55,24 @@ pub(crate) fn new_store(
             memory: None,
             alloc: None,
             limiter: MemoryLimiter::new(limits.max_memory),
+            call_limits: CallLimits::new(
+                limits.clock.as_ref().map(|c| c.ticks()),
+                // What runs first is instantiation; `Core::new` sets the call timeout after it.
+                limits.instantiation_timeout,
+                limits.fuel,
+            ),
+            poll_oneoff: None,
+            monotonic_start,
         },
     );
     store.limiter(|data| &mut data.limiter);
+    if store.data().call_limits.interrupts() {
+        // Once per tick while the plugin runs: end the call at its deadline or on a cancel.
+        store.epoch_deadline_callback(|mut ctx| match ctx.data_mut().call_limits.check() {
+            None => Ok(UpdateDeadline::Continue(1)),
+            Some(_) => Err(wasmtime::Error::new(Trap::Interrupt)),
+        });
+    }
     limits.arm(&mut store);
     store
 }
@@ -51,18 +81,42 @@ pub(crate) fn new_store(
 /// simply fails, so an allocator may retry with less; the denial is remembered so that a call
 /// that then fails (typically by aborting) is reported as [`Error::MemoryLimit`] rather than as
 /// an unexplained trap or panic.
+///
+/// Tables are limited per instance in total: however many a module declares, their elements
+/// together stay within [`DEFAULT_MAX_TABLE_ELEMENTS`], and there are at most [`MAX_TABLES`].
+/// (Memories need no total: the engine accepts one per module.)
 pub(crate) struct MemoryLimiter {
     max_memory: usize,
     /// The largest size refused since the last successful call.
     pub(crate) denied: Option<usize>,
+    /// Elements of all the instance's tables.
+    table_elements: usize,
+    /// The table total refused, if any: (requested, limit).
+    pub(crate) table_denied: Option<(usize, usize)>,
 }
+
+/// The most tables one instance may have.
+pub(crate) const MAX_TABLES: usize = 16;
 
 impl MemoryLimiter {
     fn new(max_memory: usize) -> Self {
         MemoryLimiter {
             max_memory,
             denied: None,
+            table_elements: 0,
+            table_denied: None,
         }
+    }
+
+    /// The error for a failure after table growth was refused, if it was.
+    pub(crate) fn take_table_denial(&mut self, function: &str) -> Option<Error> {
+        self.table_denied
+            .take()
+            .map(|(requested, limit)| Error::TableLimit {
+                function: function.to_string(),
+                requested: requested as u64,
+                limit: limit as u64,
+            })
     }
 
     /// The error for a call that failed after memory growth was refused, if it was.
@@ -92,11 +146,33 @@ impl wasmtime::ResourceLimiter for MemoryLimiter {
 
     fn table_growing(
         &mut self,
-        _current: usize,
+        current: usize,
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        // Tables hold function references; a million is far beyond any real plugin.
-        Ok(desired <= 1_000_000)
+        // Tables hold function references; a million in all is far beyond any real plugin.
+        let total = self
+            .table_elements
+            .saturating_add(desired.saturating_sub(current));
+        if total <= DEFAULT_MAX_TABLE_ELEMENTS {
+            self.table_elements = total;
+            Ok(true)
+        } else {
+            self.table_denied = Some((total, DEFAULT_MAX_TABLE_ELEMENTS));
+            Ok(false)
+        }
+    }
+
+    fn tables(&self) -> usize {
+        MAX_TABLES
+    }
+
+    fn memories(&self) -> usize {
+        1
+    }
+
+    fn instances(&self) -> usize {
+        // The plugin, and the trampoline that bounds its WASI waits (`linking.rs`).
+        2
     }
 }

@@ -86,6 +86,8 @@ mod contract;
 mod error;
 mod log;
 #[doc(hidden)]
+pub mod native;
+#[doc(hidden)]
 pub mod runtime;
 mod schema;
 mod wire;
@@ -102,6 +104,7 @@ pub use wire::Encoded;
 /// Items generated code refers to. Not a stable API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::native;
     pub use crate::runtime::*;
     pub use crate::schema::{named_fields, variant};
     pub use crate::wire::{

@@ -8,7 +8,7 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Attribute, Data, DeriveInput, Fields, GenericParam, LitStr, Meta, Token};
 
-use crate::model::Errors;
+use crate::model::{local, Errors};
 
 pub fn expand(input: DeriveInput) -> TokenStream {
     let mut errors = Errors::default();
@@ -132,7 +132,10 @@ fn transparent(fields: &Fields, errors: &mut Errors) -> TokenStream {
     match kept.as_slice() {
         [field] => {
             let ty = &field.ty;
-            quote_spanned!(ty.span()=> <#ty as ::wasp::Schema>::describe(__types))
+            {
+                let types = local("__types");
+                quote_spanned!(ty.span()=> <#ty as ::wasp::Schema>::describe(#types))
+            }
         }
         _ => {
             errors.push(
@@ -154,7 +157,10 @@ fn fields(fields: &Fields, errors: &mut Errors) -> TokenStream {
                 .filter(|f| !SerdeOptions::read(&f.attrs, Place::Field, errors).skip)
                 .map(|f| {
                     let ty = &f.ty;
-                    quote_spanned!(ty.span()=> <#ty as ::wasp::Schema>::describe(__types))
+                    {
+                        let types = local("__types");
+                        quote_spanned!(ty.span()=> <#ty as ::wasp::Schema>::describe(#types))
+                    }
                 })
                 .collect();
             quote!(::wasp::descriptor::Fields::Tuple(::std::vec![#(#types),*]))
@@ -172,8 +178,10 @@ fn fields(fields: &Fields, errors: &mut Errors) -> TokenStream {
                         .map(|i| i.to_string().trim_start_matches("r#").to_string())
                         .unwrap_or_default();
                     let name = LitStr::new(&name, f.span());
-                    let describe =
-                        quote_spanned!(ty.span()=> <#ty as ::wasp::Schema>::describe(__types));
+                    let describe = {
+                        let types = local("__types");
+                        quote_spanned!(ty.span()=> <#ty as ::wasp::Schema>::describe(#types))
+                    };
                     quote!((#name, #describe))
                 })
                 .collect();

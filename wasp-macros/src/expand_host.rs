@@ -40,6 +40,7 @@ pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
         .iter()
         .map(|m| native_call(trait_ident, m, &module_rust_name));
     let compile_errors = errors.into_compile_errors();
+    let type_hints = crate::model::type_hints(&model.methods);
     let module_doc = format!(
         "Plugin-side calls to the host functions of [`{0}`].\n\n\
          On wasm32 they call the host engine. On other targets, for a plugin's own tests, they \
@@ -51,6 +52,7 @@ pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
     quote! {
         #compile_errors
         #item
+        #type_hints
 
         impl ::wasp::HostInterface for dyn #trait_ident {
             fn describe(

@@ -98,6 +98,7 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
         shims.push(quote!($crate::#helper!($ty);));
     }
     let compile_errors = errors.into_compile_errors();
+    let type_hints = crate::model::type_hints(&model.methods);
     let contract_export_attr = wasm_export_attr(&LitStr::new(
         &format!("{}{}", wasp_abi::CONTRACT_EXPORT_PREFIX, trait_ident),
         Span::call_site(),
@@ -121,6 +122,7 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
     quote! {
         #compile_errors
         #item
+        #type_hints
 
         #[doc = #handle_doc]
         #vis struct #handle_ident<B> {

@@ -115,6 +115,40 @@ pub fn result_abi(ty: &Type) -> TokenStream {
     )
 }
 
+/// On compilers without `#[diagnostic::on_unimplemented]` (Rust 1.63, the wasm32 toolchain
+/// Debian ships), checks that each parameter and result type of `methods` crosses the boundary (`Wire` for a
+/// parameter, `WireResult` for a result), through a type whose name is the fix. A type
+/// that cannot cross then fails with "the trait bound `Config: Encoded` is not satisfied ...
+/// required by a bound in `add_derive_wasp_Schema_to_this_type`", on the type, instead of a
+/// bare trait-bound error alone. Newer compilers print the attribute's hint
+/// and get nothing here.
+pub fn type_hints(methods: &[Method]) -> TokenStream {
+    if cfg!(wasp_diagnostic_namespace) {
+        return TokenStream::new();
+    }
+    // In a signature, which the compiler checks before any body: the other errors about the
+    // type come from generated signatures too, and bodies are not checked after those.
+    let per_method = methods.iter().map(|m| {
+        let params = m.params.iter().map(|p| {
+            let ty = &p.erased;
+            quote::quote_spanned!(ty.span()=> _: ::wasp::__private::add_derive_wasp_Schema_to_this_type<#ty>)
+        });
+        let ty = &m.ret.erased;
+        let ret = quote::quote_spanned!(ty.span()=>
+            _: ::wasp::__private::add_derive_wasp_Schema_to_this_result_type<#ty>
+        );
+        let cfgs = m.cfg_attrs();
+        quote::quote!(
+            #cfgs
+            #[allow(dead_code)]
+            const _: () = {
+                fn check(#(#params,)* #ret) {}
+            };
+        )
+    });
+    quote::quote!(#(#per_method)*)
+}
+
 /// `ty` with every lifetime other than `'static` replaced by `'_`. Generated code outside
 /// the method's own signature (descriptor, shims, imports) does not declare the method's
 /// lifetime parameters; in the positions where it names types, an elided lifetime is

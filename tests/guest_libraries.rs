@@ -177,8 +177,8 @@ fn log_lines_reach_the_host_at_their_level() {
             };
             assert_eq!(event.message(), expected, "{}", plugin.language);
             let stem = plugin.artifact.rsplit('/').next().unwrap();
-            assert_eq!(event.field("plugin"), stem.trim_end_matches(".wasm"));
-            assert_eq!(event.field("instance"), id.to_string());
+            assert_eq!(event.once("plugin"), stem.trim_end_matches(".wasm"));
+            assert_eq!(event.once("instance"), id.to_string());
         }
     }
 }

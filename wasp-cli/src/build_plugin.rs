@@ -1,6 +1,9 @@
-//! `wasp build [DIR]`: builds the Rust plugin crate in DIR for wasm32 with the toolchain at
-//! hand, copies the module to `DIR/<crate_name>.wasm` and prints its path and size.
+//! `wasp build [DIR]`: builds the plugin in DIR for wasm32 with the toolchain at hand, puts
+//! the module in DIR and prints its path and size. A Rust crate (`Cargo.toml`) becomes
+//! `DIR/<crate_name>.wasm`; a Go module (`go.mod`) or a directory of `.c` files becomes
+//! `DIR/<directory name>.wasm`, built as the repository's own guests are (docs/guests/).
 //!
+//! Rust:
 //! - rustup's toolchain when it has the `wasm32-wasip1` standard library;
 //! - otherwise Debian's rustc 1.63 and cargo 1.65 (`libstd-rust-dev-wasm32`). That cargo
 //!   cannot reach crates.io and reads only version-3 lockfiles, so rustup's cargo resolves
@@ -11,13 +14,31 @@ use crate::failure::Failure;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Build the plugin crate in a directory for wasm32 and print the module's path and size
+/// Build the plugin in a directory (Rust, Go or C) for wasm32; print the module's path and size
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The plugin crate's directory
+    /// The plugin's directory
     #[arg(default_value = ".")]
     pub dir: PathBuf,
+    /// The Wasp repository, whose guests/c/wasp.h a C plugin includes [default: $WASP_REPO,
+    /// or where this `wasp` was built from]
+    #[arg(long, value_name = "DIR")]
+    pub wasp: Option<PathBuf>,
 }
+
+const CLANG_HINT: &str = "apt-get install clang lld wasi-libc libclang-rt-dev-wasm32";
+const GO_HINT: &str = "install Go 1.21 or newer (https://go.dev/dl/), or `bash .ci/install-go.sh` in the Wasp repository";
+/// The C guests' flags (docs/guests/c.md): a WASI reactor, strict warnings, no debug info
+/// but the name section.
+const C_FLAGS: &[&str] = &[
+    "--target=wasm32-wasi",
+    "-mexec-model=reactor",
+    "-std=c11",
+    "-O2",
+    "-Wall",
+    "-Wextra",
+    "-Wl,--strip-debug",
+];
 
 const RUSTUP_TARGET: &str = "wasm32-wasip1";
 const RUSTUP_HINT: &str = "rustup target add wasm32-wasip1";
@@ -44,11 +65,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let dir = &absolute;
     let manifest = dir.join("Cargo.toml");
     let Ok(text) = std::fs::read_to_string(&manifest) else {
-        return Err(Failure::usage(format!(
-            "{} has no Cargo.toml: `wasp build` builds Rust plugin crates",
-            dir.display()
-        ))
-        .hint("run it in a plugin crate, such as the `plugin/` that `wasp new` creates"));
+        return build_other(args, dir);
     };
     let crate_name = package_name(&text)
         .ok_or_else(|| Failure::new(format!("{}: no `name` in [package]", manifest.display())))?
@@ -93,6 +110,80 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let size = std::fs::metadata(&artifact).map(|m| m.len()).unwrap_or(0);
     println!("built {} ({size} bytes)", args.dir.join(&file).display());
     Ok(())
+}
+
+/// A plugin in another language: Go (a `go.mod`) or C (`.c` files).
+fn build_other(args: &Args, dir: &Path) -> Result<(), Failure> {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "plugin".to_string());
+    let file = format!("{name}.wasm");
+    let artifact = dir.join(&file);
+    let c_sources = c_sources(dir)?;
+    if dir.join("go.mod").exists() {
+        println!("building a Go plugin (GOOS=wasip1 GOARCH=wasm)");
+        let mut go = Command::new("go");
+        go.current_dir(dir)
+            .env("GOOS", "wasip1")
+            .env("GOARCH", "wasm")
+            .env("CGO_ENABLED", "0")
+            .args(["build", "-trimpath", "-buildmode=c-shared", "-o"])
+            .arg(&artifact)
+            .arg(".");
+        run_tool(&mut go, "go build", GO_HINT)?;
+    } else if !c_sources.is_empty() {
+        let wasp = crate::new::repository(args.wasp.as_deref())?;
+        println!("building a C plugin with clang (wasm32-wasi)");
+        let mut clang =
+            Command::new(std::env::var_os("WASP_CLANG").unwrap_or_else(|| "clang".into()));
+        clang
+            .current_dir(dir)
+            .args(C_FLAGS)
+            .arg("-I")
+            .arg(wasp.join("guests").join("c"))
+            .args(&c_sources)
+            .arg("-o")
+            .arg(&artifact);
+        run_tool(&mut clang, "clang", CLANG_HINT)?;
+    } else {
+        return Err(Failure::usage(format!(
+            "{} holds no plugin `wasp build` knows: no Cargo.toml, go.mod or .c files",
+            args.dir.display()
+        ))
+        .hint(
+            "run it in a plugin's directory, such as the `plugin/` that `wasp new` creates;              AssemblyScript plugins build with `asc` (docs/guests/assemblyscript.md)",
+        ));
+    }
+    let size = std::fs::metadata(&artifact).map(|m| m.len()).unwrap_or(0);
+    println!("built {} ({size} bytes)", args.dir.join(&file).display());
+    Ok(())
+}
+
+/// The `.c` files in `dir`, sorted (link order decides function order in the module).
+fn c_sources(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Failure::new(format!("cannot read {}: {e}", dir.display())))?;
+    let mut sources: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|ext| ext == "c"))
+        .collect();
+    sources.sort();
+    Ok(sources)
+}
+
+/// Runs a compiler; when it is missing, names the command that installs it.
+fn run_tool(command: &mut Command, tool: &str, install: &str) -> Result<(), Failure> {
+    let status = command.status().map_err(|e| {
+        Failure::new(format!("cannot run {tool}: {e}")).hint(format!("install it: {install}"))
+    })?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(Failure::new(format!("{tool} failed ({status})")).hint(format!(
+            "its own messages, above, say why; a missing wasm32 library or linker is              installed with: {install}"
+        )))
+    }
 }
 
 /// The Debian route: lock (version 3, pinned), vendor, build offline.

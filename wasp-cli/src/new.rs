@@ -1,6 +1,8 @@
 //! `wasp new NAME`: scaffolds a contract crate, a plugin and a host, wired together by path
 //! dependencies on this repository's crates, and prints the two commands that build and run
-//! them.
+//! them. A Rust plugin gets a contract of its own, named after the project; a C or Go plugin
+//! implements the ABI by hand, so it starts from the Greeter example's plugin and contract
+//! (copied from the repository).
 
 use crate::failure::Failure;
 use clap::ValueEnum;
@@ -35,20 +37,19 @@ const PLUGIN_MANIFEST: &str = include_str!("templates/plugin_Cargo.toml");
 const PLUGIN_LIB: &str = include_str!("templates/plugin_lib.rs");
 const HOST_MANIFEST: &str = include_str!("templates/host_Cargo.toml");
 const HOST_MAIN: &str = include_str!("templates/host_main.rs");
+const HOST_GREETER_MAIN: &str = include_str!("templates/host_greeter_main.rs");
 
 /// The environment variable naming the Wasp repository, over the one built in.
 pub const REPO_VAR: &str = "WASP_REPO";
 
 pub fn run(args: &Args) -> Result<(), Failure> {
-    if args.lang != Lang::Rust {
-        return Err(Failure::usage(format!(
-            "`wasp new --lang {}` is not available yet",
-            format!("{:?}", args.lang).to_lowercase()
-        ))
-        .hint(
-            "scaffold a Rust plugin (`--lang rust`); the Greeter example has plugins in C, Go \
-             and AssemblyScript under examples/greeter/ to start from",
-        ));
+    if args.lang == Lang::Assemblyscript {
+        return Err(
+            Failure::usage("`wasp new --lang assemblyscript` is not available yet").hint(
+                "start from examples/greeter/plugin-assemblyscript and \
+                 docs/guests/assemblyscript.md; `--lang rust`, `c` and `go` are available",
+            ),
+        );
     }
     let names = Names::new(&args.name)?;
     let wasp = repository(args.wasp.as_deref())?;
@@ -65,14 +66,45 @@ pub fn run(args: &Args) -> Result<(), Failure> {
             .replace("{Trait}", &names.camel)
             .replace("{wasp}", &wasp_text)
     };
-    let files = [
-        ("contract/Cargo.toml", fill(CONTRACT_MANIFEST)),
-        ("contract/src/lib.rs", fill(CONTRACT_LIB)),
-        ("plugin/Cargo.toml", fill(PLUGIN_MANIFEST)),
-        ("plugin/src/lib.rs", fill(PLUGIN_LIB)),
-        ("host/Cargo.toml", fill(HOST_MANIFEST)),
-        ("host/src/main.rs", fill(HOST_MAIN)),
-    ];
+    let greeter = |path: &str| {
+        let source = wasp.join("examples/greeter").join(path);
+        std::fs::read_to_string(&source)
+            .map_err(|e| Failure::new(format!("cannot read {}: {e}", source.display())))
+    };
+    let host_main = |lang: &str| fill(HOST_GREETER_MAIN).replace("{lang}", lang);
+    let files = match args.lang {
+        Lang::Rust => vec![
+            ("contract/Cargo.toml", fill(CONTRACT_MANIFEST)),
+            ("contract/src/lib.rs", fill(CONTRACT_LIB)),
+            ("plugin/Cargo.toml", fill(PLUGIN_MANIFEST)),
+            ("plugin/src/lib.rs", fill(PLUGIN_LIB)),
+            ("host/Cargo.toml", fill(HOST_MANIFEST)),
+            ("host/src/main.rs", fill(HOST_MAIN)),
+        ],
+        Lang::C => vec![
+            ("contract/Cargo.toml", fill(CONTRACT_MANIFEST)),
+            ("contract/src/lib.rs", greeter("contract/src/lib.rs")?),
+            ("plugin/plugin.c", greeter("plugin-c/greeter.c")?),
+            ("host/Cargo.toml", fill(HOST_MANIFEST)),
+            ("host/src/main.rs", host_main("C")),
+        ],
+        Lang::Go => vec![
+            ("contract/Cargo.toml", fill(CONTRACT_MANIFEST)),
+            ("contract/src/lib.rs", greeter("contract/src/lib.rs")?),
+            ("plugin/main.go", greeter("plugin-go/main.go")?),
+            (
+                "plugin/go.mod",
+                // The guest package is a local `replace`: point it at this repository's.
+                greeter("plugin-go/go.mod")?.replace(
+                    "=> ../../../guests/go",
+                    &format!("=> {wasp_text}/guests/go"),
+                ),
+            ),
+            ("host/Cargo.toml", fill(HOST_MANIFEST)),
+            ("host/src/main.rs", host_main("Go")),
+        ],
+        Lang::Assemblyscript => unreachable!("refused above"),
+    };
     for (path, text) in &files {
         write(&root.join(path), text)?;
     }
@@ -83,10 +115,12 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     println!("build the plugin and run the host with:");
     println!("  wasp build {}/plugin", args.name);
     println!("  cargo run --manifest-path {}/host/Cargo.toml", args.name);
-    println!(
-        "test the plugin natively with `cargo test` in {}/plugin",
-        args.name
-    );
+    if args.lang == Lang::Rust {
+        println!(
+            "test the plugin natively with `cargo test` in {}/plugin",
+            args.name
+        );
+    }
     Ok(())
 }
 

@@ -3,6 +3,8 @@
 //!
 //! To keep the run short the host reuses what the repository's tests compiled: the scaffold
 //! gets the repository's Cargo.lock and builds into the repository's target directory.
+//! The same for a C plugin (`--lang c`, built with clang); and `wasp build` names what it
+//! cannot build.
 
 mod common;
 
@@ -44,9 +46,10 @@ fn run(mut command: Command, dir: &Path, log: &str) -> (bool, String) {
     )
 }
 
-#[test]
-fn a_new_project_builds_and_runs_with_the_commands_it_prints() {
-    let dir = TempDir::new("new");
+/// `wasp new demo` plus `extra` in a fresh directory outside the repository, then the two
+/// commands it prints; returns what the host printed.
+fn scaffold_build_and_run(extra: &[&str], artifact: &str) -> String {
+    let dir = TempDir::new(&format!("new{}", extra.join("")));
     let repository = Path::new(&repo("")).canonicalize().unwrap();
     assert!(
         !dir.path().canonicalize().unwrap().starts_with(&repository),
@@ -54,7 +57,7 @@ fn a_new_project_builds_and_runs_with_the_commands_it_prints() {
     );
     let wasp = env!("CARGO_BIN_EXE_wasp");
     let mut new = Command::new(wasp);
-    new.args(["new", "demo"]);
+    new.args(["new", "demo"]).args(extra);
     let (ok, printed) = run(new, dir.path(), "new");
     assert!(ok, "{printed}");
     let commands: Vec<&str> = printed
@@ -77,10 +80,10 @@ fn a_new_project_builds_and_runs_with_the_commands_it_prints() {
     let (ok, built) = run(build, dir.path(), "build");
     assert!(ok, "{built}");
     assert!(
-        built.contains("built demo/plugin/demo_plugin.wasm ("),
+        built.contains(&format!("built demo/plugin/{artifact} (")),
         "{built}"
     );
-    let module = std::fs::read(dir.path().join("demo/plugin/demo_plugin.wasm")).unwrap();
+    let module = std::fs::read(dir.path().join("demo/plugin").join(artifact)).unwrap();
     assert!(module.starts_with(b"\0asm"));
 
     let mut host = Command::new(env!("CARGO"));
@@ -88,5 +91,30 @@ fn a_new_project_builds_and_runs_with_the_commands_it_prints() {
         .env("CARGO_TARGET_DIR", repo("target"));
     let (ok, ran) = run(host, dir.path(), "host");
     assert!(ok, "{ran}");
+    ran
+}
+
+#[test]
+fn a_new_rust_project_builds_and_runs_with_the_commands_it_prints() {
+    let ran = scaffold_build_and_run(&[], "demo_plugin.wasm");
     assert!(ran.contains("Hello, Nic!\ngreeted 1 time(s)"), "{ran}");
+}
+
+#[test]
+fn a_new_c_project_builds_with_clang_and_runs() {
+    let ran = scaffold_build_and_run(&["--lang", "c"], "plugin.wasm");
+    assert!(
+        ran.contains("Hello Nic\nsum(3, 2) = 5\ncallback() = Hello Nic (from the host)"),
+        "{ran}"
+    );
+}
+
+#[test]
+fn wasp_build_names_what_it_cannot_build() {
+    let dir = TempDir::new("build-nothing");
+    let mut build = Command::new(env!("CARGO_BIN_EXE_wasp"));
+    build.arg("build");
+    let (ok, said) = run(build, dir.path(), "build");
+    assert!(!ok);
+    assert!(said.contains("no Cargo.toml, go.mod or .c files"), "{said}");
 }

@@ -108,9 +108,9 @@ pub mod __private {
     pub use crate::runtime::*;
     pub use crate::schema::{named_fields, variant};
     pub use crate::wire::{
-        add_derive_wasp_Schema_to_this_result_type, add_derive_wasp_Schema_to_this_type, Abi,
-        AbiOf, Buffer, GuestParam, HostArg, HostArgs, Ret, Returned, ShapeOf, Wire, WireResult, P1,
-        P2,
+        add_derive_wasp_Schema_to_this_field_type, add_derive_wasp_Schema_to_this_result_type,
+        add_derive_wasp_Schema_to_this_type, Abi, AbiOf, Buffer, GuestParam, HostArg, HostArgs,
+        Ret, Returned, ShapeOf, Wire, WireResult, P1, P2,
     };
     pub use serde;
     pub use wasp_abi::{self, Scalar};

@@ -1186,6 +1186,14 @@ impl<'m, 'c> HostArgs<'m, 'c> {
 #[allow(non_camel_case_types)]
 pub struct add_derive_wasp_Schema_to_this_type<T: ?Sized + Wire>(core::marker::PhantomData<T>);
 
+/// As [`add_derive_wasp_Schema_to_this_type`], for a field of a type deriving
+/// `wasp::Schema`.
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+pub struct add_derive_wasp_Schema_to_this_field_type<T: ?Sized + Schema>(
+    core::marker::PhantomData<T>,
+);
+
 /// As [`add_derive_wasp_Schema_to_this_type`], for a result type.
 #[doc(hidden)]
 #[allow(non_camel_case_types)]

@@ -44,6 +44,8 @@ pub enum Error {
     },
     /// Code in the plugin panicked.
     Panic {
+        /// The method or export that was running.
+        function: String,
         /// The panic message.
         message: String,
         /// Where in the plugin's source it panicked, when the plugin reported it.
@@ -253,9 +255,17 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Panic { message, location } => match location {
-                Some(loc) => write!(f, "plugin panicked at {}: {}", loc, message),
-                None => write!(f, "plugin panicked: {}", message),
+            Error::Panic {
+                function,
+                message,
+                location,
+            } => match location {
+                Some(loc) => write!(
+                    f,
+                    "plugin panicked in `{}` at {}: {}",
+                    function, loc, message
+                ),
+                None => write!(f, "plugin panicked in `{}`: {}", function, message),
             },
             Error::Timeout { function, limit } => {
                 write!(

@@ -86,6 +86,8 @@ mod contract;
 mod error;
 mod log;
 #[doc(hidden)]
+pub mod native;
+#[doc(hidden)]
 pub mod runtime;
 mod schema;
 mod wire;
@@ -102,11 +104,13 @@ pub use wire::Encoded;
 /// Items generated code refers to. Not a stable API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::native;
     pub use crate::runtime::*;
     pub use crate::schema::{named_fields, variant};
     pub use crate::wire::{
-        Abi, AbiOf, Buffer, GuestParam, HostArg, HostArgs, Ret, Returned, ShapeOf, Wire,
-        WireResult, P1, P2,
+        add_derive_wasp_Schema_to_this_field_type, add_derive_wasp_Schema_to_this_result_type,
+        add_derive_wasp_Schema_to_this_type, Abi, AbiOf, Buffer, GuestParam, HostArg, HostArgs,
+        Ret, Returned, ShapeOf, Wire, WireResult, P1, P2,
     };
     pub use serde;
     pub use wasp_abi::{self, Scalar};

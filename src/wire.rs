@@ -1194,6 +1194,27 @@ impl<'m, 'c> HostArgs<'m, 'c> {
     }
 }
 
+/// Names the fix for a parameter type that cannot cross, on compilers that lack
+/// `#[diagnostic::on_unimplemented]` (Rust 1.63): the macros name
+/// `add_derive_wasp_Schema_to_this_type<T>` in a signature, so that the compiler's trait-bound
+/// error about `T` ends "required by a bound in `add_derive_wasp_Schema_to_this_type`".
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+pub struct add_derive_wasp_Schema_to_this_type<T: ?Sized + Wire>(core::marker::PhantomData<T>);
+
+/// As [`add_derive_wasp_Schema_to_this_type`], for a field of a type deriving
+/// `wasp::Schema`.
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+pub struct add_derive_wasp_Schema_to_this_field_type<T: ?Sized + Schema>(
+    core::marker::PhantomData<T>,
+);
+
+/// As [`add_derive_wasp_Schema_to_this_type`], for a result type.
+#[doc(hidden)]
+#[allow(non_camel_case_types)]
+pub struct add_derive_wasp_Schema_to_this_result_type<T: WireResult>(core::marker::PhantomData<T>);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,7 +22,12 @@ fn a_panic_reaches_the_host_with_message_and_location() {
     let mut t = types_instance();
     let error = t.panic_with("the plugin gave up: ✗".into()).unwrap_err();
     match &error {
-        wasp::Error::Panic { message, location } => {
+        wasp::Error::Panic {
+            function,
+            message,
+            location,
+        } => {
+            assert_eq!(function, "panic_with");
             assert_eq!(message, "the plugin gave up: ✗");
             let location = location.as_ref().expect("location");
             assert!(
@@ -72,7 +77,9 @@ fn a_trap_carries_the_wasm_backtrace_and_poisons_the_instance() {
 fn a_panic_inside_core_is_reported_like_any_other() {
     let mut t = types_instance();
     match t.divide(1, 0).unwrap_err() {
-        wasp::Error::Panic { message, location } => {
+        wasp::Error::Panic {
+            message, location, ..
+        } => {
             assert_eq!(message, "attempt to divide by zero");
             assert!(location.is_some());
         }
@@ -152,6 +159,25 @@ fn a_file_that_is_not_webassembly_is_an_error() {
         .err()
         .unwrap();
     assert!(matches!(error, wasp::Error::Wasm { .. }), "{error:?}");
+    // Named as not WebAssembly, with the bytes found, rather than parsed as the text format.
+    assert!(
+        error
+            .to_string()
+            .contains("not a WebAssembly module (first bytes: 64 65 66 69 6e 69 74 65;"),
+        "{error}"
+    );
+    // Text is loaded only when asked for.
+    let error = engine()
+        .load_bytes::<dyn Greeter>(b"(module)")
+        .err()
+        .unwrap();
+    assert!(error.to_string().contains("load_wat"), "{error}");
+    assert!(engine().load_raw_bytes(b"(module)").is_err());
+    assert!(
+        engine()
+            .load_raw_bytes(&wasp_host::Engine::wat("(module)").unwrap())
+            .is_ok()
+    );
     let error = engine()
         .load::<dyn Greeter>("/no/such/plugin.wasm")
         .err()

@@ -51,8 +51,8 @@ fn the_plugin_reads_one_mount_writes_the_other_and_logs() {
     assert_eq!(input.snapshot(), before, "the read-only mount is unchanged");
 
     let lines = events.events_of(LOG_TARGET);
-    assert!(lines.iter().all(|e| e.field("plugin") == "files-rust"));
-    assert!(lines.iter().all(|e| e.field("instance") == id.to_string()));
+    assert!(lines.iter().all(|e| e.once("plugin") == "files-rust"));
+    assert!(lines.iter().all(|e| e.once("instance") == id.to_string()));
     let messages: Vec<String> = lines
         .iter()
         .map(|e| format!("{} {}", e.level, e.message()))

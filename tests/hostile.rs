@@ -104,7 +104,7 @@ fn greeter_wat(b: &Bodies) -> String {
 
 /// The error loading `wat` as a Greeter plugin gives; the load must fail.
 fn load_error(wat: &str) -> wasp::Error {
-    match engine().load_bytes::<dyn Greeter>(wat.as_bytes()) {
+    match engine().load_wat::<dyn Greeter>(wat) {
         Ok(_) => panic!("the module must be refused at load"),
         Err(error) => error,
     }
@@ -112,7 +112,7 @@ fn load_error(wat: &str) -> wasp::Error {
 
 fn instance(b: &Bodies) -> wasp_host::Instance<dyn Greeter, Host> {
     engine()
-        .load_bytes::<dyn Greeter>(greeter_wat(b).as_bytes())
+        .load_wat::<dyn Greeter>(&greeter_wat(b))
         .expect("load")
         .instantiate(Host)
         .expect("instantiate")
@@ -318,7 +318,9 @@ fn a_log_line_outside_memory_or_at_no_level_is_an_error() {
         (func (export "outside") (call $log (i32.const 3) (i32.const 65530) (i32.const 7)))
         (func (export "overflow") (call $log (i32.const 3) (i32.const -1) (i32.const -1)))
         (func (export "level") (param i32) (call $log (local.get 0) (i32.const 0) (i32.const 1))))"#;
-    let plugin = engine().load_raw_bytes(wat.as_bytes()).unwrap();
+    let plugin = engine()
+        .load_raw_bytes(&wasp_host::Engine::wat(wat).unwrap())
+        .unwrap();
     for export in ["outside", "overflow"] {
         let mut raw = plugin.instantiate().unwrap();
         match raw.call::<()>(export, ()).unwrap_err() {
@@ -352,7 +354,7 @@ fn a_log_line_outside_memory_or_at_no_level_is_an_error() {
         (import "wasp" "log" (func $log (param i32 i32 i32)))
         (func (export "say") (call $log (i32.const 3) (i32.const 0) (i32.const 0))))"#;
     let mut raw = engine()
-        .load_raw_bytes(no_memory.as_bytes())
+        .load_raw_bytes(&wasp_host::Engine::wat(no_memory).unwrap())
         .unwrap()
         .instantiate()
         .unwrap();
@@ -369,7 +371,9 @@ fn raw_calls_check_pointers_too() {
         (func (export "wasp_alloc") (param i32) (result i32) (i32.const 16))
         (func (export "oob") (result i64) (i64.const 0x0000001000010000))
         (func (export "overflow") (result i64) (i64.const -1)))"#;
-    let plugin = engine().load_raw_bytes(wat.as_bytes()).unwrap();
+    let plugin = engine()
+        .load_raw_bytes(&wasp_host::Engine::wat(wat).unwrap())
+        .unwrap();
     let mut raw = plugin.instantiate().unwrap();
     assert!(matches!(
         raw.call::<String>("oob", ()).unwrap_err(),

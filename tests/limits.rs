@@ -47,7 +47,9 @@ fn a_hand_written_endless_loop_is_interrupted_too() {
         .build()
         .unwrap();
     let plugin = engine
-        .load_raw_bytes(br#"(module (func (export "forever") (loop (br 0))))"#)
+        .load_raw_bytes(
+            &wasp_host::Engine::wat(r#"(module (func (export "forever") (loop (br 0))))"#).unwrap(),
+        )
         .unwrap();
     let mut raw = plugin.instantiate().unwrap();
     assert!(matches!(

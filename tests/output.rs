@@ -198,6 +198,9 @@ fn by_default_output_becomes_one_tracing_event_per_line() {
         assert_eq!(event.level, Level::INFO);
         assert_eq!(event.field("plugin"), "sandbox");
         assert_eq!(event.field("instance"), id.to_string());
+        // Not inside the engine's WASI `fd_write` span (nor any other): its fields are
+        // guest memory addresses.
+        assert_eq!(event.parent, None, "{event:?}");
     }
     let stderr = events.events_of(wasp_host::STDERR_TARGET);
     assert_eq!(stderr.len(), 1);

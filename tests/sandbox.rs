@@ -395,7 +395,9 @@ fn hand_written_opens_cannot_leave_a_mount_either() {
     root.write("mount/inside.txt", "inside");
     #[cfg(unix)]
     std::os::unix::fs::symlink("../secret.txt", root.join("mount/link")).unwrap();
-    let plugin = common::engine().load_raw_bytes(OPENER.as_bytes()).unwrap();
+    let plugin = common::engine()
+        .load_raw_bytes(&wasp_host::Engine::wat(OPENER).unwrap())
+        .unwrap();
     let config = InstanceConfig::new().mount(root.join("mount"), "/data", Access::ReadOnly);
     let mut raw = plugin.instantiate_with(&config).unwrap();
     // The first mount is file descriptor 3 (after standard input, output and error).

@@ -1,6 +1,8 @@
 //! Detects whether the compiler accepts `#[unsafe(export_name = ...)]` and `unsafe extern`
 //! (Rust 1.82+). Edition 2024 requires those spellings and Rust 1.63 (the wasm32 toolchain
 //! Debian ships) rejects them, so the macros emit whichever the compiler at hand accepts.
+//! Also detects `#[diagnostic::on_unimplemented]` (Rust 1.78+): without it, the macros add
+//! checks whose names carry the "add `wasp::Schema`" hint (see `model::type_hints`).
 
 use std::process::Command;
 
@@ -10,6 +12,10 @@ fn main() {
     let minor = rustc_minor_version().unwrap_or(0);
     if minor >= 80 {
         println!("cargo:rustc-check-cfg=cfg(wasp_unsafe_attributes)");
+        println!("cargo:rustc-check-cfg=cfg(wasp_diagnostic_namespace)");
+    }
+    if minor >= 78 {
+        println!("cargo:rustc-cfg=wasp_diagnostic_namespace");
     }
     if minor >= 82 {
         println!("cargo:rustc-cfg=wasp_unsafe_attributes");

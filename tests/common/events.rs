@@ -32,6 +32,18 @@ impl Recorded {
     pub fn message(&self) -> &str {
         self.field("message")
     }
+
+    /// Field `name` of an event, which must appear exactly once: on the event or on the span
+    /// it happened in.
+    pub fn once(&self, name: &str) -> &str {
+        let own = self.fields.get(name);
+        let inherited = self.parent.as_ref().and_then(|p| p.get(name));
+        match (own, inherited) {
+            (Some(value), None) | (None, Some(value)) => value,
+            (Some(_), Some(_)) => panic!("`{name}` is both on the event and its span: {self:?}"),
+            (None, None) => panic!("`{name}` is neither on the event nor its span: {self:?}"),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -39,6 +51,8 @@ struct State {
     records: Vec<Recorded>,
     /// Index into `records` of each span by id.
     spans: BTreeMap<u64, usize>,
+    /// Each span's metadata by id, for `current_span`.
+    metadata: BTreeMap<u64, &'static Metadata<'static>>,
     stack: Vec<u64>,
 }
 
@@ -133,7 +147,20 @@ impl Subscriber for Recorder {
         });
         let index = state.records.len() - 1;
         state.spans.insert(id, index);
+        state.metadata.insert(id, meta);
         Id::from_u64(id)
+    }
+
+    // What `tracing::Span::current()` answers, as real subscribers do.
+    fn current_span(&self) -> tracing_core::span::Current {
+        let state = self.state.lock().unwrap();
+        match state.stack.last() {
+            Some(&id) => match state.metadata.get(&id) {
+                Some(meta) => tracing_core::span::Current::new(Id::from_u64(id), meta),
+                None => tracing_core::span::Current::none(),
+            },
+            None => tracing_core::span::Current::none(),
+        }
     }
 
     fn record(&self, span: &Id, values: &Record<'_>) {
@@ -150,10 +177,16 @@ impl Subscriber for Recorder {
         event.record(&mut Fields(&mut fields));
         let meta = event.metadata();
         let mut state = self.state.lock().unwrap();
-        let parent = state
-            .stack
-            .last()
-            .and_then(|id| state.spans.get(id))
+        // An explicit parent (or none, for a root event) wins over the entered span.
+        let parent_id = if event.is_root() {
+            None
+        } else if let Some(id) = event.parent() {
+            Some(id.into_u64())
+        } else {
+            state.stack.last().copied()
+        };
+        let parent = parent_id
+            .and_then(|id| state.spans.get(&id))
             .map(|&index| state.records[index].fields.clone());
         state.records.push(Recorded {
             is_span: false,

@@ -104,6 +104,7 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<(), Failure> {
     log::install(args.log);
     let bytes = files::read(&args.plugin, "the plugin")?;
+    let bytes = files::binary(&bytes)?;
     let engine = engine(args)?;
     let plugin = load(&engine, &bytes, &args.method, args.contract.as_deref())?;
     let plugin = match args.plugin.file_stem() {

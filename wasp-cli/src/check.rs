@@ -50,6 +50,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let engine = Engine::new()?;
     let expected = expected_contracts(&engine, &args.against, args.contract.as_deref())?;
     let plugin = files::read(&args.plugin, "the plugin")?;
+    let plugin = files::binary(&plugin)?;
     let mut verdicts = Vec::with_capacity(expected.len());
     for contract in &expected {
         let (differences, unavailable) = match engine.load_against(&plugin, contract) {
@@ -119,7 +120,7 @@ fn expected_contracts(
             .hint("--against takes a plugin (.wasm, .wat) or a descriptor text file starting `wasp-contract 1`"));
         }
         engine
-            .descriptors(&bytes)
+            .descriptors(&files::binary(&bytes)?)
             .map_err(|e| Failure::from(e).prefix(&format!("{}: ", path.display())))?
             .contracts
     };

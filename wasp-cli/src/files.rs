@@ -15,10 +15,28 @@ pub fn read(path: &Path, what: &str) -> Result<Vec<u8>, Failure> {
     })
 }
 
-/// The binary module for `bytes`, which may be the text format.
+/// The binary module for `bytes`: a binary module as it is, the text format (which starts
+/// with `(` or a comment) parsed. The engine loads binary modules only; the command-line
+/// accepts both, and says which bytes it found when it is neither.
 pub fn binary(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, Failure> {
+    if is_binary_wasm(bytes) {
+        return Ok(std::borrow::Cow::Borrowed(bytes));
+    }
+    let start = bytes.trim_ascii_start();
+    if !(start.starts_with(b"(") || start.starts_with(b";;")) {
+        let first: Vec<String> = bytes.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        return Err(Failure::new(format!(
+            "not a WebAssembly module (first bytes: {})",
+            if first.is_empty() {
+                "none".to_string()
+            } else {
+                first.join(" ")
+            }
+        ))
+        .hint("the plugin must be a WebAssembly module (.wasm), or its text format (.wat)"));
+    }
     wat::parse_bytes(bytes).map_err(|e| {
-        Failure::new(format!("not a WebAssembly module: {e}"))
+        Failure::new(format!("not a valid WebAssembly text module: {e}"))
             .hint("the plugin must be a WebAssembly module (.wasm), or its text format (.wat)")
     })
 }

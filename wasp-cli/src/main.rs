@@ -5,11 +5,15 @@
 //! - `wasp call PLUGIN METHOD [ARG_JSON...]`: call a method with JSON arguments ([`call`]).
 //! - `wasp check PLUGIN --against OTHER`: would a host built for OTHER load PLUGIN
 //!   ([`check`]).
+//! - `wasp new NAME`: scaffold a contract, a plugin and a host ([`new`]).
+//! - `wasp build [DIR]`: build a Rust plugin crate for wasm32 with the toolchain at hand
+//!   ([`build_plugin`]).
 //!
 //! Errors are printed as `error: ...` and `hint: ...` on standard error; the exit status is
 //! 0 on success, 1 when the plugin failed or the check found differences, 2 when the command
 //! line cannot be carried out ([`failure`]).
 
+mod build_plugin;
 mod call;
 mod check;
 mod failure;
@@ -18,6 +22,7 @@ mod host;
 mod inspect;
 mod log;
 mod module_info;
+mod new;
 mod units;
 
 use clap::{Parser, Subcommand};
@@ -46,6 +51,8 @@ enum Command {
     // Boxed: its many flags make it far larger than the others.
     Call(Box<call::Args>),
     Check(check::Args),
+    New(new::Args),
+    Build(build_plugin::Args),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +61,8 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(args),
         Command::Call(args) => call::run(args),
         Command::Check(args) => check::run(args),
+        Command::New(args) => new::run(args),
+        Command::Build(args) => build_plugin::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

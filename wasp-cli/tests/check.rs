@@ -136,7 +136,7 @@ fn bad_input_is_an_error_with_an_exit_code() {
     );
     let message = check(&notes, &repo(GREETERS[0]), &[]).fails(1).to_string();
     assert!(
-        message.contains("not a valid WebAssembly module"),
+        message.contains("not a WebAssembly module (first bytes: 68 65 6c 6c 6f)"),
         "{message}"
     );
     let message = check(

@@ -22,31 +22,43 @@ pub(crate) struct Compiled {
     pub(crate) bytes: Vec<u8>,
 }
 
-/// Compiles `bytes`, which may be binary WebAssembly or the text format.
+/// Compiles `bytes`, a binary WebAssembly module. The text format is accepted only where the
+/// caller asks for it ([`wat`]): a file that is not WebAssembly is then named as such, not
+/// reported as a text-format parse error.
 ///
 /// # Errors
 /// [`Error::TooLarge`] beyond the engine's module size limit; [`Error::Wasm`] when the bytes
 /// are not a valid module.
 pub(crate) fn compile(engine: &Engine, bytes: &[u8]) -> Result<Compiled, Error> {
     let limit = engine.limits.max_module_size;
-    let too_large = |size: usize| Error::TooLarge {
-        function: "module".to_string(),
-        size: size as u64,
-        limit: limit as u64,
-    };
-    // Checked before parsing and compiling, both work the module's author controls; and
-    // again after the text format became binary.
+    // Checked before parsing and compiling, both work the module's author controls.
     if bytes.len() > limit {
-        return Err(too_large(bytes.len()));
+        return Err(Error::TooLarge {
+            function: "module".to_string(),
+            size: bytes.len() as u64,
+            limit: limit as u64,
+        });
     }
-    let binary = wat::parse_bytes(bytes)
-        .map_err(|e| Error::Wasm {
-            message: format!("not a valid WebAssembly module: {e}"),
-        })?
-        .into_owned();
-    if binary.len() > limit {
-        return Err(too_large(binary.len()));
+    if !bytes.starts_with(b"\0asm") {
+        let first: Vec<String> = bytes.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        let text = if bytes.trim_ascii_start().starts_with(b"(") {
+            "; it looks like the text format: load it with `Engine::load_wat`, or from a \
+             `.wat` file"
+        } else {
+            ""
+        };
+        return Err(Error::Wasm {
+            message: format!(
+                "not a WebAssembly module (first bytes: {}; a module starts with 00 61 73 6d){text}",
+                if first.is_empty() {
+                    "none".to_string()
+                } else {
+                    first.join(" ")
+                }
+            ),
+        });
     }
+    let binary = bytes.to_vec();
     let module = Module::new(&engine.inner, &binary).map_err(|e| Error::Wasm {
         message: format!("not a valid WebAssembly module: {e:#}"),
     })?;
@@ -56,15 +68,31 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8]) -> Result<Compiled, Error> 
     })
 }
 
-/// Reads a plugin file.
+/// Reads a plugin file: a binary module, or the text format when the file is named `.wat`.
 ///
 /// # Errors
-/// [`Error::Io`] when it cannot be read.
+/// [`Error::Io`] when it cannot be read; [`Error::Wasm`] when a `.wat` file does not parse.
 pub(crate) fn read(path: &Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|source| Error::Io {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
-    })
+    })?;
+    if path.extension().is_some_and(|e| e == "wat") {
+        return wat(&bytes);
+    }
+    Ok(bytes)
+}
+
+/// The binary module for `text`, a module in the WebAssembly text format.
+///
+/// # Errors
+/// [`Error::Wasm`] when `text` does not parse.
+pub(crate) fn wat(text: &[u8]) -> Result<Vec<u8>, Error> {
+    wat::parse_bytes(text)
+        .map(|binary| binary.into_owned())
+        .map_err(|e| Error::Wasm {
+            message: format!("not a valid WebAssembly text module: {e}"),
+        })
 }
 
 /// A plugin's name from its file: the stem (`greeter-rust` for `plugins/greeter-rust.wasm`).

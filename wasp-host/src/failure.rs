@@ -34,6 +34,15 @@ pub(crate) fn plugin_failure(
                 limit,
             };
         }
+        Ok(Error::Panic {
+            message, location, ..
+        }) => {
+            return Error::Panic {
+                function: function.to_string(),
+                message,
+                location,
+            };
+        }
         Ok(ours) => return ours,
         Err(e) => e,
     };

@@ -85,7 +85,12 @@ pub(crate) fn linker(
                     line: line as u32,
                     column: column as u32,
                 });
-                Err(wasmtime::Error::new(Error::Panic { message, location }))
+                // The method that was running is filled in by `plugin_failure`, which knows it.
+                Err(wasmtime::Error::new(Error::Panic {
+                    function: String::new(),
+                    message,
+                    location,
+                }))
             },
         )
         .map_err(wasm_error)?;

@@ -195,9 +195,12 @@ impl Forwarder {
     fn emit(&self, line: &[u8]) {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let (plugin, instance) = (&*self.plugin, self.instance);
+        // Root events: the plugin's `fd_write` runs inside the engine's WASI span, whose
+        // fields (guest memory addresses) say nothing to the host's reader.
         match self.stream {
             Stream::Stdout => tracing::info!(
                 target: STDOUT_TARGET,
+                parent: None,
                 plugin,
                 instance,
                 "{}",
@@ -205,6 +208,7 @@ impl Forwarder {
             ),
             Stream::Stderr => tracing::warn!(
                 target: STDERR_TARGET,
+                parent: None,
                 plugin,
                 instance,
                 "{}",

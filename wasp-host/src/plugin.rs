@@ -47,8 +47,9 @@ impl<C: ?Sized + Contract> fmt::Debug for Plugin<C> {
 
 impl Engine {
     /// Loads the plugin at `path`: compiles it and verifies that it implements contract `C`.
-    /// The plugin is named after the file's stem (`greeter-rust` for
-    /// `plugins/greeter-rust.wasm`); see [`Plugin::name`].
+    /// The file is a binary module, or the text format if its name ends in `.wat`. The plugin
+    /// is named after the file's stem (`greeter-rust` for `plugins/greeter-rust.wasm`); see
+    /// [`Plugin::name`].
     ///
     /// # Errors
     /// [`Error::Io`] if the file cannot be read; otherwise as [`Engine::load_bytes`].
@@ -61,11 +62,13 @@ impl Engine {
         })
     }
 
-    /// Loads a plugin from its bytes (binary WebAssembly, or the text format). The plugin is
-    /// named after its contract (`Greeter`); see [`Plugin::with_name`].
+    /// Loads a plugin from its bytes, a binary WebAssembly module (for the text format, see
+    /// [`Engine::load_wat`]). The plugin is named after its contract (`Greeter`); see
+    /// [`Plugin::with_name`].
     ///
     /// # Errors
-    /// - [`Error::Wasm`] when the bytes are not a valid module;
+    /// - [`Error::Wasm`] when the bytes are not a valid module; bytes that are not binary
+    ///   WebAssembly are reported as `not a WebAssembly module (first bytes: ...)`;
     /// - [`Error::ContractMismatch`] when the plugin's contract descriptor is missing or
     ///   differs from `C`, or it imports something the host does not provide;
     /// - [`Error::MissingExport`] when an export `C` needs is missing or mistyped;
@@ -73,6 +76,25 @@ impl Engine {
     ///   gives its descriptor fails.
     pub fn load_bytes<C: ?Sized + Contract>(&self, bytes: &[u8]) -> Result<Plugin<C>, Error> {
         load(self, bytes)
+    }
+
+    /// Loads a plugin from a module in the WebAssembly text format, as
+    /// [`Engine::load_bytes`] loads a binary one.
+    ///
+    /// # Errors
+    /// [`Error::Wasm`] when `text` does not parse; otherwise as [`Engine::load_bytes`].
+    pub fn load_wat<C: ?Sized + Contract>(&self, text: &str) -> Result<Plugin<C>, Error> {
+        load(self, &compile::wat(text.as_bytes())?)
+    }
+
+    /// The binary module for `text`, a module in the WebAssembly text format: what
+    /// [`Engine::load_raw_bytes`], [`Engine::load_dynamic_bytes`] and the other loads from
+    /// bytes take.
+    ///
+    /// # Errors
+    /// [`Error::Wasm`] when `text` does not parse.
+    pub fn wat(text: &str) -> Result<Vec<u8>, Error> {
+        compile::wat(text.as_bytes())
     }
 }
 

@@ -153,7 +153,9 @@ impl<
         ::std::boxed::Box::new(__WaspKvHostDispatch(host))
     }
 }
-///Plugin-side calls to the host functions of [`KvHost`] (present when compiling for wasm32).
+/**Plugin-side calls to the host functions of [`KvHost`].
+
+On wasm32 they call the host engine. On other targets, for a plugin's own tests, they call the value a test installed on its thread with [`set_host`](self::set_host), and panic if there is none.*/
 pub mod kv_host {
     #[allow(unused_imports)]
     use super::*;
@@ -229,6 +231,94 @@ pub mod kv_host {
     pub fn now() -> u64 {
         let __raw = unsafe { __wasp_import_now() };
         unsafe { <u64 as ::wasp::__private::WireResult>::from_host_ret(__raw) }
+    }
+    /// How a native build views the installed host as the trait object.
+    #[cfg(not(target_arch = "wasm32"))]
+    type __WaspView = for<'a> fn(
+        &'a mut dyn ::core::any::Any,
+    ) -> &'a mut dyn super::KvHost;
+    /// Installs `host` as this thread's host, which the functions of this module call
+    /// when the plugin is compiled natively (its own `cargo test`); replaces the one
+    /// installed before.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn set_host<H: super::KvHost + 'static>(host: H) {
+        fn view<H: super::KvHost + 'static>(
+            host: &mut dyn ::core::any::Any,
+        ) -> &mut dyn super::KvHost {
+            match host.downcast_mut::<H>() {
+                ::core::option::Option::Some(host) => host,
+                ::core::option::Option::None => ::core::unreachable!(),
+            }
+        }
+        let view: __WaspView = view::<H>;
+        ::wasp::__private::native::install::<
+            dyn super::KvHost,
+        >(::std::boxed::Box::new(host), ::std::boxed::Box::new(view));
+    }
+    /// Removes this thread's host (see [`set_host`]) and returns it, so that a test
+    /// can look at what the plugin did to it; `None` if none is installed or it is
+    /// not an `H`.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn take_host<H: super::KvHost + 'static>() -> ::core::option::Option<H> {
+        let host = ::wasp::__private::native::take::<dyn super::KvHost>()?;
+        host.downcast::<H>().ok().map(|host| *host)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    ///Calls the host function `log` of the host installed with [`set_host`].
+    pub fn log(line: &str) {
+        ::wasp::__private::native::with::<
+            dyn super::KvHost,
+            _,
+        >(
+            "kv_host",
+            "log",
+            |__host, __view| {
+                let __host = match __view.downcast_ref::<__WaspView>() {
+                    ::core::option::Option::Some(view) => view(__host),
+                    ::core::option::Option::None => ::core::unreachable!(),
+                };
+                super::KvHost::log(__host, line)
+            },
+        )
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    ///Calls the host function `fetch` of the host installed with [`set_host`].
+    pub fn fetch(key: String) -> Option<Vec<u8>> {
+        ::wasp::__private::native::with::<
+            dyn super::KvHost,
+            _,
+        >(
+            "kv_host",
+            "fetch",
+            |__host, __view| {
+                let __host = match __view.downcast_ref::<__WaspView>() {
+                    ::core::option::Option::Some(view) => view(__host),
+                    ::core::option::Option::None => ::core::unreachable!(),
+                };
+                ::wasp::__private::native::host_result(
+                    "fetch",
+                    super::KvHost::fetch(__host, key),
+                )
+            },
+        )
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    ///Calls the host function `now` of the host installed with [`set_host`].
+    pub fn now() -> u64 {
+        ::wasp::__private::native::with::<
+            dyn super::KvHost,
+            _,
+        >(
+            "kv_host",
+            "now",
+            |__host, __view| {
+                let __host = match __view.downcast_ref::<__WaspView>() {
+                    ::core::option::Option::Some(view) => view(__host),
+                    ::core::option::Option::None => ::core::unreachable!(),
+                };
+                super::KvHost::now(__host)
+            },
+        )
     }
 }
 pub trait Kv {
@@ -639,51 +729,55 @@ macro_rules! export_kv {
         $crate::export_kv!($ty, < $ty as ::core::default::Default > ::default());
     };
     ($ty:ty, $init:expr) => {
-        const _ : () = { static mut __WASP_INSTANCE : ::core::option::Option < $ty > =
-        ::core::option::Option::None; #[inline] fn __wasp_instance() -> & 'static mut $ty
-        { let slot = unsafe { & mut * ::core::ptr::addr_of_mut!(__WASP_INSTANCE) }; if
-        slot.is_none() { * slot = ::core::option::Option::Some($init); } match slot {
+        #[allow(dead_code)] const _ : () = { static mut __WASP_INSTANCE :
+        ::core::option::Option < $ty > = ::core::option::Option::None; #[inline] fn
+        __wasp_instance() -> & 'static mut $ty { let slot = unsafe { & mut *
+        ::core::ptr::addr_of_mut!(__WASP_INSTANCE) }; if slot.is_none() { * slot =
+        ::core::option::Option::Some($init); } match slot {
         ::core::option::Option::Some(instance) => instance, ::core::option::Option::None
-        => ::core::unreachable!(), } } #[unsafe (export_name = "wasp_contract_Kv")]
-        extern "C" fn __wasp_contract() -> i64 { ::wasp::__private::guest::enter();
-        ::wasp::__private::guest::return_string(< dyn $crate::Kv as ::wasp::Contract >
-        ::descriptor().render(),) } #[unsafe (export_name = "get")]
+        => ::core::unreachable!(), } } #[cfg_attr(target_arch = "wasm32", unsafe
+        (export_name = "wasp_contract_Kv"))] extern "C" fn __wasp_contract() -> i64 {
+        ::wasp::__private::guest::enter(); ::wasp::__private::guest::return_string(< dyn
+        $crate::Kv as ::wasp::Contract > ::descriptor().render(),) }
+        #[cfg_attr(target_arch = "wasm32", unsafe (export_name = "get"))]
         #[allow(improper_ctypes_definitions)] extern "C" fn __wasp_export_get(__w0_1 :
         ::wasp::__private::P1 < $crate::__wasp_Kv_get_p0 >, __w0_2 :
         ::wasp::__private::P2 < $crate::__wasp_Kv_get_p0 >) -> ::wasp::__private::Ret <
         $crate::__wasp_Kv_get_ret > { unsafe { $crate::__wasp_Kv_get:: < $ty >
-        (__wasp_instance(), __w0_1, __w0_2) } } #[unsafe (export_name = "put")]
-        #[allow(improper_ctypes_definitions)] extern "C" fn __wasp_export_put(__w0_1 :
-        ::wasp::__private::P1 < $crate::__wasp_Kv_put_p0 >, __w0_2 :
-        ::wasp::__private::P2 < $crate::__wasp_Kv_put_p0 >, __w1_1 :
+        (__wasp_instance(), __w0_1, __w0_2) } } #[cfg_attr(target_arch = "wasm32", unsafe
+        (export_name = "put"))] #[allow(improper_ctypes_definitions)] extern "C" fn
+        __wasp_export_put(__w0_1 : ::wasp::__private::P1 < $crate::__wasp_Kv_put_p0 >,
+        __w0_2 : ::wasp::__private::P2 < $crate::__wasp_Kv_put_p0 >, __w1_1 :
         ::wasp::__private::P1 < $crate::__wasp_Kv_put_p1 >, __w1_2 :
         ::wasp::__private::P2 < $crate::__wasp_Kv_put_p1 >, __w2_1 :
         ::wasp::__private::P1 < $crate::__wasp_Kv_put_p2 >, __w2_2 :
         ::wasp::__private::P2 < $crate::__wasp_Kv_put_p2 >) -> ::wasp::__private::Ret <
         $crate::__wasp_Kv_put_ret > { unsafe { $crate::__wasp_Kv_put:: < $ty >
-        (__wasp_instance(), __w0_1, __w0_2, __w1_1, __w1_2, __w2_1, __w2_2) } } #[unsafe
-        (export_name = "count")] #[allow(improper_ctypes_definitions)] extern "C" fn
-        __wasp_export_count() -> ::wasp::__private::Ret < $crate::__wasp_Kv_count_ret > {
-        unsafe { $crate::__wasp_Kv_count:: < $ty > (__wasp_instance(),) } } #[unsafe
-        (export_name = "stats")] #[allow(improper_ctypes_definitions)] extern "C" fn
-        __wasp_export_stats(__w0_1 : ::wasp::__private::P1 < $crate::__wasp_Kv_stats_p0
-        >, __w0_2 : ::wasp::__private::P2 < $crate::__wasp_Kv_stats_p0 >) ->
-        ::wasp::__private::Ret < $crate::__wasp_Kv_stats_ret > { unsafe {
-        $crate::__wasp_Kv_stats:: < $ty > (__wasp_instance(), __w0_1, __w0_2) } }
-        #[unsafe (export_name = "scale")] #[allow(improper_ctypes_definitions)] extern
-        "C" fn __wasp_export_scale(__w0_1 : ::wasp::__private::P1 <
-        $crate::__wasp_Kv_scale_p0 >, __w0_2 : ::wasp::__private::P2 <
-        $crate::__wasp_Kv_scale_p0 >, __w1_1 : ::wasp::__private::P1 <
-        $crate::__wasp_Kv_scale_p1 >, __w1_2 : ::wasp::__private::P2 <
-        $crate::__wasp_Kv_scale_p1 >, __w2_1 : ::wasp::__private::P1 <
-        $crate::__wasp_Kv_scale_p2 >, __w2_2 : ::wasp::__private::P2 <
-        $crate::__wasp_Kv_scale_p2 >) -> ::wasp::__private::Ret <
+        (__wasp_instance(), __w0_1, __w0_2, __w1_1, __w1_2, __w2_1, __w2_2) } }
+        #[cfg_attr(target_arch = "wasm32", unsafe (export_name = "count"))]
+        #[allow(improper_ctypes_definitions)] extern "C" fn __wasp_export_count() ->
+        ::wasp::__private::Ret < $crate::__wasp_Kv_count_ret > { unsafe {
+        $crate::__wasp_Kv_count:: < $ty > (__wasp_instance(),) } } #[cfg_attr(target_arch
+        = "wasm32", unsafe (export_name = "stats"))]
+        #[allow(improper_ctypes_definitions)] extern "C" fn __wasp_export_stats(__w0_1 :
+        ::wasp::__private::P1 < $crate::__wasp_Kv_stats_p0 >, __w0_2 :
+        ::wasp::__private::P2 < $crate::__wasp_Kv_stats_p0 >) -> ::wasp::__private::Ret <
+        $crate::__wasp_Kv_stats_ret > { unsafe { $crate::__wasp_Kv_stats:: < $ty >
+        (__wasp_instance(), __w0_1, __w0_2) } } #[cfg_attr(target_arch = "wasm32", unsafe
+        (export_name = "scale"))] #[allow(improper_ctypes_definitions)] extern "C" fn
+        __wasp_export_scale(__w0_1 : ::wasp::__private::P1 < $crate::__wasp_Kv_scale_p0
+        >, __w0_2 : ::wasp::__private::P2 < $crate::__wasp_Kv_scale_p0 >, __w1_1 :
+        ::wasp::__private::P1 < $crate::__wasp_Kv_scale_p1 >, __w1_2 :
+        ::wasp::__private::P2 < $crate::__wasp_Kv_scale_p1 >, __w2_1 :
+        ::wasp::__private::P1 < $crate::__wasp_Kv_scale_p2 >, __w2_2 :
+        ::wasp::__private::P2 < $crate::__wasp_Kv_scale_p2 >) -> ::wasp::__private::Ret <
         $crate::__wasp_Kv_scale_ret > { unsafe { $crate::__wasp_Kv_scale:: < $ty >
-        (__wasp_instance(), __w0_1, __w0_2, __w1_1, __w1_2, __w2_1, __w2_2) } } #[unsafe
-        (export_name = "kv_clear")] #[allow(improper_ctypes_definitions)] extern "C" fn
-        __wasp_export_clear(__w0_1 : ::wasp::__private::P1 < $crate::__wasp_Kv_clear_p0
-        >, __w0_2 : ::wasp::__private::P2 < $crate::__wasp_Kv_clear_p0 >) ->
-        ::wasp::__private::Ret < $crate::__wasp_Kv_clear_ret > { unsafe {
-        $crate::__wasp_Kv_clear:: < $ty > (__wasp_instance(), __w0_1, __w0_2) } } };
+        (__wasp_instance(), __w0_1, __w0_2, __w1_1, __w1_2, __w2_1, __w2_2) } }
+        #[cfg_attr(target_arch = "wasm32", unsafe (export_name = "kv_clear"))]
+        #[allow(improper_ctypes_definitions)] extern "C" fn __wasp_export_clear(__w0_1 :
+        ::wasp::__private::P1 < $crate::__wasp_Kv_clear_p0 >, __w0_2 :
+        ::wasp::__private::P2 < $crate::__wasp_Kv_clear_p0 >) -> ::wasp::__private::Ret <
+        $crate::__wasp_Kv_clear_ret > { unsafe { $crate::__wasp_Kv_clear:: < $ty >
+        (__wasp_instance(), __w0_1, __w0_2) } } };
     };
 }

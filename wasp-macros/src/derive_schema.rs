@@ -8,7 +8,7 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Attribute, Data, DeriveInput, Fields, GenericParam, LitStr, Meta, Token};
 
-use crate::model::Errors;
+use crate::model::{local, Errors};
 
 pub fn expand(input: DeriveInput) -> TokenStream {
     let mut errors = Errors::default();
@@ -77,8 +77,15 @@ pub fn expand(input: DeriveInput) -> TokenStream {
             ));
     }
     let encoded_where = &encoded_generics.where_clause;
+    // A refused derive reports its errors; hints would only add to them.
+    let field_hints = if compile_errors.is_empty() {
+        field_hints(&input, &generics)
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #compile_errors
+        #field_hints
 
         impl #impl_generics ::wasp::Schema for #ident #ty_generics #where_clause {
             fn describe(__types: &mut ::wasp::descriptor::Types) -> ::wasp::descriptor::Type {
@@ -87,6 +94,43 @@ pub fn expand(input: DeriveInput) -> TokenStream {
         }
 
         impl #impl_generics ::wasp::Encoded for #ident #ty_generics #encoded_where {}
+    }
+}
+
+/// On compilers without `#[diagnostic::on_unimplemented]` (Rust 1.63), checks that every
+/// described field's type implements `Schema` through a type whose name is the fix, as
+/// `model::type_hints` does for contract methods: the error then ends "required by a bound
+/// in `add_derive_wasp_Schema_to_this_field_type`". Newer compilers print the trait's own
+/// hint and get nothing here.
+fn field_hints(input: &DeriveInput, generics: &syn::Generics) -> TokenStream {
+    if cfg!(wasp_diagnostic_namespace) {
+        return TokenStream::new();
+    }
+    // The options were read (and their errors reported) already; this pass only filters.
+    let mut scratch = Errors::default();
+    let all: Vec<&Fields> = match &input.data {
+        Data::Struct(data) => vec![&data.fields],
+        Data::Enum(data) => data.variants.iter().map(|v| &v.fields).collect(),
+        Data::Union(_) => Vec::new(),
+    };
+    let types: Vec<&syn::Type> = all
+        .into_iter()
+        .flat_map(|fields| fields.iter())
+        .filter(|f| !SerdeOptions::read(&f.attrs, Place::Field, &mut scratch).skip)
+        .map(|f| &f.ty)
+        .collect();
+    if types.is_empty() {
+        return TokenStream::new();
+    }
+    let params = types.iter().map(|ty| {
+        quote_spanned!(ty.span()=> _: ::wasp::__private::add_derive_wasp_Schema_to_this_field_type<#ty>)
+    });
+    let (impl_generics, _, where_clause) = generics.split_for_impl();
+    quote! {
+        #[allow(dead_code)]
+        const _: () = {
+            fn check #impl_generics (#(#params),*) #where_clause {}
+        };
     }
 }
 
@@ -132,7 +176,10 @@ fn transparent(fields: &Fields, errors: &mut Errors) -> TokenStream {
     match kept.as_slice() {
         [field] => {
             let ty = &field.ty;
-            quote_spanned!(ty.span()=> <#ty as ::wasp::Schema>::describe(__types))
+            {
+                let types = local("__types");
+                quote_spanned!(ty.span()=> <#ty as ::wasp::Schema>::describe(#types))
+            }
         }
         _ => {
             errors.push(
@@ -154,7 +201,10 @@ fn fields(fields: &Fields, errors: &mut Errors) -> TokenStream {
                 .filter(|f| !SerdeOptions::read(&f.attrs, Place::Field, errors).skip)
                 .map(|f| {
                     let ty = &f.ty;
-                    quote_spanned!(ty.span()=> <#ty as ::wasp::Schema>::describe(__types))
+                    {
+                        let types = local("__types");
+                        quote_spanned!(ty.span()=> <#ty as ::wasp::Schema>::describe(#types))
+                    }
                 })
                 .collect();
             quote!(::wasp::descriptor::Fields::Tuple(::std::vec![#(#types),*]))
@@ -172,8 +222,10 @@ fn fields(fields: &Fields, errors: &mut Errors) -> TokenStream {
                         .map(|i| i.to_string().trim_start_matches("r#").to_string())
                         .unwrap_or_default();
                     let name = LitStr::new(&name, f.span());
-                    let describe =
-                        quote_spanned!(ty.span()=> <#ty as ::wasp::Schema>::describe(__types));
+                    let describe = {
+                        let types = local("__types");
+                        quote_spanned!(ty.span()=> <#ty as ::wasp::Schema>::describe(#types))
+                    };
                     quote!((#name, #describe))
                 })
                 .collect();

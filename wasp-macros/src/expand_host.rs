@@ -1,10 +1,11 @@
 //! Expansion of `#[wasp::host]`: the host-side dispatcher and the plugin-side imports.
 
 use crate::model::{
-    extern_block_keyword, param_abi, result_abi, snake_case, Errors, Method, TraitModel,
+    extern_block_keyword, local, param_abi, result_abi, snake_case, Errors, Method, TraitModel,
 };
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
+
 use syn::spanned::Spanned;
 use syn::{FnArg, LitStr};
 
@@ -20,23 +21,38 @@ pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
     let dispatch_ident = format_ident!("__Wasp{}Dispatch", trait_ident);
     let module_ident = format_ident!("{}", snake_case(&trait_ident.to_string()));
     let module_name = LitStr::new(&trait_ident.to_string(), Span::call_site());
+    let module_rust_name = LitStr::new(&module_ident.to_string(), Span::call_site());
 
-    let function_descriptors = model.methods.iter().map(Method::descriptor_tokens);
-    let arms = model
+    let function_descriptors = model.descriptors();
+    let arms = model.methods.iter().enumerate().map(|(i, m)| {
+        // With `#[cfg]`s an index is a constant expression, matched by a guard.
+        let pattern = if model.has_cfgs() {
+            let index = model.index_expr(i);
+            quote!(__function if __function == #index)
+        } else {
+            quote!(#i)
+        };
+        dispatch_arm(trait_ident, pattern, m)
+    });
+    let imports = model.methods.iter().map(|m| guest_import(m, &module_name));
+    let natives = model
         .methods
         .iter()
-        .enumerate()
-        .map(|(index, m)| dispatch_arm(trait_ident, index, m));
-    let imports = model.methods.iter().map(|m| guest_import(m, &module_name));
+        .map(|m| native_call(trait_ident, m, &module_rust_name));
     let compile_errors = errors.into_compile_errors();
+    let type_hints = crate::model::type_hints(&model.methods);
     let module_doc = format!(
-        "Plugin-side calls to the host functions of [`{}`] (present when compiling for wasm32).",
+        "Plugin-side calls to the host functions of [`{0}`].\n\n\
+         On wasm32 they call the host engine. On other targets, for a plugin's own tests, they \
+         call the value a test installed on its thread with [`set_host`](self::set_host), and \
+         panic if there is none.",
         trait_ident
     );
 
     quote! {
         #compile_errors
         #item
+        #type_hints
 
         impl ::wasp::HostInterface for dyn #trait_ident {
             fn describe(
@@ -44,7 +60,7 @@ pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
             ) -> ::core::option::Option<::wasp::descriptor::HostInterface> {
                 ::core::option::Option::Some(::wasp::descriptor::HostInterface {
                     module: ::std::string::String::from(#module_name),
-                    functions: ::std::vec![#(#function_descriptors),*],
+                    functions: #function_descriptors,
                 })
             }
         }
@@ -89,11 +105,46 @@ pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
             #[allow(unused_imports)]
             use super::*;
             #(#imports)*
+
+            /// How a native build views the installed host as the trait object.
+            #[cfg(not(target_arch = "wasm32"))]
+            type __WaspView = for<'a> fn(&'a mut dyn ::core::any::Any) -> &'a mut dyn super::#trait_ident;
+
+            /// Installs `host` as this thread's host, which the functions of this module call
+            /// when the plugin is compiled natively (its own `cargo test`); replaces the one
+            /// installed before.
+            #[cfg(not(target_arch = "wasm32"))]
+            pub fn set_host<H: super::#trait_ident + 'static>(host: H) {
+                fn view<H: super::#trait_ident + 'static>(
+                    host: &mut dyn ::core::any::Any,
+                ) -> &mut dyn super::#trait_ident {
+                    match host.downcast_mut::<H>() {
+                        ::core::option::Option::Some(host) => host,
+                        ::core::option::Option::None => ::core::unreachable!(),
+                    }
+                }
+                let view: __WaspView = view::<H>;
+                ::wasp::__private::native::install::<dyn super::#trait_ident>(
+                    ::std::boxed::Box::new(host),
+                    ::std::boxed::Box::new(view),
+                );
+            }
+
+            /// Removes this thread's host (see [`set_host`]) and returns it, so that a test
+            /// can look at what the plugin did to it; `None` if none is installed or it is
+            /// not an `H`.
+            #[cfg(not(target_arch = "wasm32"))]
+            pub fn take_host<H: super::#trait_ident + 'static>() -> ::core::option::Option<H> {
+                let host = ::wasp::__private::native::take::<dyn super::#trait_ident>()?;
+                host.downcast::<H>().ok().map(|host| *host)
+            }
+
+            #(#natives)*
         }
     }
 }
 
-fn dispatch_arm(trait_ident: &syn::Ident, index: usize, m: &Method) -> TokenStream {
+fn dispatch_arm(trait_ident: &syn::Ident, pattern: TokenStream, m: &Method) -> TokenStream {
     let ident = &m.ident;
     let name = LitStr::new(&ident.to_string(), ident.span());
     let counts = m.params.iter().map(|p| {
@@ -107,7 +158,8 @@ fn dispatch_arm(trait_ident: &syn::Ident, index: usize, m: &Method) -> TokenStre
     for (i, p) in m.params.iter().enumerate() {
         let arg = format_ident!("__a{}", i);
         let ty = &p.erased;
-        lifts.push(quote_spanned!(ty.span()=> let #arg = __args.lift::<#ty>()?;));
+        let args = local("__args");
+        lifts.push(quote_spanned!(ty.span()=> let #arg = #args.lift::<#ty>()?;));
         arg_idents.push(arg);
     }
     let call = quote!(<__WaspHost as #trait_ident>::#ident(&mut self.0, #(#arg_idents),*));
@@ -117,11 +169,14 @@ fn dispatch_arm(trait_ident: &syn::Ident, index: usize, m: &Method) -> TokenStre
         call
     };
     let ret = &m.ret.erased;
+    let r = local("__r");
     let lower = quote_spanned!(ret.span()=>
-        <#ret as ::wasp::__private::WireResult>::host_return(__r, #name)
+        <#ret as ::wasp::__private::WireResult>::host_return(#r, #name)
     );
+    let cfgs = m.cfg_attrs();
     quote! {
-        #index => {
+        #cfgs
+        #pattern => {
             let mut __args = ::wasp::__private::HostArgs::new(
                 #name, memory, args, 0usize #(#counts)*
             )?;
@@ -181,7 +236,9 @@ fn guest_import(m: &Method, module_name: &LitStr) -> TokenStream {
     let ret = &m.ret.erased;
     let ret_shape = result_abi(ret);
     let doc = format!("Calls the host function `{}`.", ident);
+    let cfgs = m.cfg_attrs();
     quote! {
+        #cfgs
         #[cfg(target_arch = "wasm32")]
         #[link(wasm_import_module = #module_name)]
         // A parameter's second value is `()` when it has one wasm value; the wasm32 C ABI
@@ -192,6 +249,7 @@ fn guest_import(m: &Method, module_name: &LitStr) -> TokenStream {
             fn #extern_ident(#(#extern_params),*) -> ::wasp::__private::Ret<#ret_shape>;
         }
 
+        #cfgs
         #[cfg(target_arch = "wasm32")]
         #[doc = #doc]
         pub fn #ident #generics (#(#param_decls),*) #ret_ty {
@@ -202,6 +260,60 @@ fn guest_import(m: &Method, module_name: &LitStr) -> TokenStream {
             let __raw = unsafe { #extern_ident(#(#wasm_args),*) };
             // SAFETY: `__raw` is this host function's result, taken once.
             unsafe { <#ret as ::wasp::__private::WireResult>::from_host_ret(__raw) }
+        }
+    }
+}
+
+/// The native counterpart of [`guest_import`]: the same signature, calling the host the test
+/// installed on this thread.
+fn native_call(trait_ident: &syn::Ident, m: &Method, module: &LitStr) -> TokenStream {
+    let ident = &m.ident;
+    let name = LitStr::new(&ident.to_string(), ident.span());
+    let generics = &m.sig.generics;
+    let typed = m.sig.inputs.iter().filter_map(|a| match a {
+        FnArg::Typed(t) => Some(t),
+        FnArg::Receiver(_) => None,
+    });
+    let param_decls = m.params.iter().zip(typed).map(|(p, original)| {
+        let ident = &p.ident;
+        let ty = &original.ty;
+        quote!(#ident: #ty)
+    });
+    let args = m.params.iter().map(|p| &p.ident);
+    let ret_ty = match &m.sig.output {
+        syn::ReturnType::Default => quote!(),
+        syn::ReturnType::Type(..) => {
+            let ty = &m.ret.ty;
+            quote!(-> #ty)
+        }
+    };
+    let call = quote!(super::#trait_ident::#ident(__host, #(#args),*));
+    let call = if m.fallible {
+        quote!(::wasp::__private::native::host_result(#name, #call))
+    } else {
+        call
+    };
+    let doc = format!(
+        "Calls the host function `{}` of the host installed with [`set_host`].",
+        ident
+    );
+    let cfgs = m.cfg_attrs();
+    quote! {
+        #cfgs
+        #[cfg(not(target_arch = "wasm32"))]
+        #[doc = #doc]
+        pub fn #ident #generics (#(#param_decls),*) #ret_ty {
+            ::wasp::__private::native::with::<dyn super::#trait_ident, _>(
+                #module,
+                #name,
+                |__host, __view| {
+                    let __host = match __view.downcast_ref::<__WaspView>() {
+                        ::core::option::Option::Some(view) => view(__host),
+                        ::core::option::Option::None => ::core::unreachable!(),
+                    };
+                    #call
+                },
+            )
         }
     }
 }

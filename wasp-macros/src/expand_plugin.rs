@@ -1,9 +1,12 @@
 //! Expansion of `#[wasp::plugin]`: the host's typed handle, the `Contract` impl, and the
 //! `export_*!` macro that generates the plugin's export shims.
 
-use crate::model::{param_abi, result_abi, snake_case, unsafe_attr, Errors, Method, TraitModel};
+use crate::model::{
+    local, param_abi, result_abi, snake_case, wasm_export_attr, Errors, Method, TraitModel,
+};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
+
 use syn::spanned::Spanned;
 use syn::{FnArg, Ident, LitStr, Path};
 
@@ -49,29 +52,57 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
         None => quote!(::wasp::NoHost),
     };
 
-    let method_descriptors = model.methods.iter().map(Method::descriptor_tokens);
-    let method_names = model
-        .methods
-        .iter()
-        .map(|m| LitStr::new(&m.ident.to_string(), m.ident.span()));
-    let version = model.methods.iter().map(|m| m.since).max().unwrap_or(1);
+    let method_descriptors = model.descriptors();
+    let method_names = model.methods.iter().map(|m| {
+        let cfgs = m.cfg_attrs();
+        let name = LitStr::new(&m.ident.to_string(), m.ident.span());
+        quote!(#cfgs #name)
+    });
+    let version = model.version_expr();
     let trait_name = LitStr::new(&trait_ident.to_string(), Span::call_site());
 
     let handle_methods = model
         .methods
         .iter()
         .enumerate()
-        .map(|(index, m)| handle_method(index, m));
+        .map(|(i, m)| handle_method(model.index_expr(i), m));
     let glue = model.methods.iter().map(|m| export_glue(trait_ident, m));
-    let shims = model.methods.iter().map(|m| export_shim(trait_ident, m));
+    let mut shims = Vec::new();
+    let mut shim_macros = Vec::new();
+    for m in &model.methods {
+        let shim = export_shim(trait_ident, m);
+        if m.cfgs.is_empty() {
+            shims.push(shim);
+            continue;
+        }
+        // A `#[cfg]` inside `export_*!` would be evaluated in the plugin's crate; the
+        // method's cfg is the contract crate's. So the contract crate defines, under the
+        // cfg, a macro that expands to the shim (and under its negation, to nothing), and
+        // `export_*!` calls it.
+        let helper = format_ident!("__wasp_export_{}_{}", trait_ident, m.ident);
+        let predicate = m.cfg_predicate();
+        shim_macros.push(quote! {
+            #[cfg(#predicate)]
+            #[doc(hidden)]
+            #[macro_export]
+            macro_rules! #helper {
+                ($ty:ty) => { #shim };
+            }
+            #[cfg(not(#predicate))]
+            #[doc(hidden)]
+            #[macro_export]
+            macro_rules! #helper {
+                ($ty:ty) => {};
+            }
+        });
+        shims.push(quote!($crate::#helper!($ty);));
+    }
     let compile_errors = errors.into_compile_errors();
-    let contract_export_attr = unsafe_attr(
-        "export_name",
-        &LitStr::new(
-            &format!("{}{}", wasp_abi::CONTRACT_EXPORT_PREFIX, trait_ident),
-            Span::call_site(),
-        ),
-    );
+    let type_hints = crate::model::type_hints(&model.methods);
+    let contract_export_attr = wasm_export_attr(&LitStr::new(
+        &format!("{}{}", wasp_abi::CONTRACT_EXPORT_PREFIX, trait_ident),
+        Span::call_site(),
+    ));
 
     let handle_doc = format!(
         "Typed handle to one instance of a plugin that implements [`{0}`].\n\n\
@@ -91,6 +122,7 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
     quote! {
         #compile_errors
         #item
+        #type_hints
 
         #[doc = #handle_doc]
         #vis struct #handle_ident<B> {
@@ -125,7 +157,7 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
             fn descriptor() -> ::wasp::descriptor::Contract {
                 let mut __types = ::wasp::descriptor::Types::new();
                 let __types = &mut __types;
-                let methods = ::std::vec![#(#method_descriptors),*];
+                let methods = #method_descriptors;
                 let host = <#host_ty as ::wasp::HostInterface>::describe(__types);
                 ::wasp::descriptor::Contract::new(
                     #trait_name,
@@ -138,6 +170,8 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
 
         #(#glue)*
 
+        #(#shim_macros)*
+
         #[doc = #export_doc]
         #[macro_export]
         macro_rules! #export_macro {
@@ -145,6 +179,9 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
                 $crate::#export_macro!($ty, <$ty as ::core::default::Default>::default());
             };
             ($ty:ty, $init:expr) => {
+                // Natively (a plugin's own `cargo test`) the shims are not exported, so that
+                // their names cannot clash with the platform's symbols, and go unused.
+                #[allow(dead_code)]
                 const _: () = {
                     static mut __WASP_INSTANCE: ::core::option::Option<$ty> = ::core::option::Option::None;
 
@@ -178,7 +215,7 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
     }
 }
 
-fn handle_method(index: usize, m: &Method) -> TokenStream {
+fn handle_method(index: TokenStream, m: &Method) -> TokenStream {
     let ident = &m.ident;
     let name = LitStr::new(&ident.to_string(), ident.span());
     let generics = &m.sig.generics;
@@ -196,19 +233,24 @@ fn handle_method(index: usize, m: &Method) -> TokenStream {
     let lowers = m.params.iter().map(|p| {
         let ident = &p.ident;
         let ty = &p.erased;
+        let args = local("__args");
         quote_spanned! {ty.span()=>
-            <#ty as ::wasp::__private::Wire>::lower(&#ident, #name, &mut __args)?;
+            <#ty as ::wasp::__private::Wire>::lower(&#ident, #name, &mut #args)?;
         }
     });
     let ret_ty = &m.ret.ty;
     let ret_erased = &m.ret.erased;
     // One call into the engine, which runs the export and lifts the result with
     // `WireResult::lift`; spanned on the type, so that a type that cannot cross is reported there.
+    let backend = quote!(self.backend);
+    let args = local("__args");
     let lift = quote_spanned! {ret_erased.span()=>
-        ::wasp::__private::Backend::call::<#ret_erased>(&mut self.backend, #index, &mut __args)
+        ::wasp::__private::Backend::call::<#ret_erased>(&mut #backend, #index, &mut #args)
     };
     let doc = format!("Calls the plugin's `{}`.", ident);
+    let cfgs = m.cfg_attrs();
     quote! {
+        #cfgs
         #[doc = #doc]
         ///
         /// # Errors
@@ -272,10 +314,11 @@ fn export_glue(trait_ident: &Ident, m: &Method) -> TokenStream {
             #w1: ::wasp::__private::P1<#alias>, #w2: ::wasp::__private::P2<#alias>
         });
         let arg = format_ident!("__a{}", i);
+        let block = local("__block");
         lifts.push(quote_spanned! {ty.span()=>
             // SAFETY: the caller passes this parameter's wasm values as the host sent them.
             let #arg = unsafe {
-                <#ty as ::wasp::__private::GuestParam<'_>>::from_abi(&__block, #w1, #w2)
+                <#ty as ::wasp::__private::GuestParam<'_>>::from_abi(&#block, #w1, #w2)
             };
         });
         args.push(arg);
@@ -289,11 +332,14 @@ fn export_glue(trait_ident: &Ident, m: &Method) -> TokenStream {
     let function = &names.function;
     let ret_ty = &m.ret.erased;
     let ret = quote_spanned!(ret_ty.span()=> ::wasp::__private::Ret<#ret_alias>);
+    let result = local("__result");
     let into_ret = quote_spanned!(ret_ty.span()=>
-        <#ret_ty as ::wasp::__private::WireResult>::into_ret(__result)
+        <#ret_ty as ::wasp::__private::WireResult>::into_ret(#result)
     );
+    let cfgs = m.cfg_attrs();
     quote! {
         #(
+            #cfgs
             #[doc(hidden)]
             #[allow(non_camel_case_types)]
             #aliases
@@ -304,6 +350,7 @@ fn export_glue(trait_ident: &Ident, m: &Method) -> TokenStream {
         /// # Safety
         /// Only the `export_*!` shim calls it, with the wasm arguments the host passed to the
         /// export, as docs/ABI.md says: buffers in one block from `wasp_alloc`.
+        #cfgs
         #[doc(hidden)]
         #[allow(non_snake_case, unused_unsafe, clippy::too_many_arguments)]
         #[inline(always)]
@@ -327,7 +374,7 @@ fn export_glue(trait_ident: &Ident, m: &Method) -> TokenStream {
 /// call to the glue.
 fn export_shim(trait_ident: &Ident, m: &Method) -> TokenStream {
     let names = GlueNames::new(trait_ident, m);
-    let export_attr = unsafe_attr("export_name", &LitStr::new(&m.name, m.ident.span()));
+    let export_attr = wasm_export_attr(&LitStr::new(&m.name, m.ident.span()));
     let shim_ident = format_ident!("__wasp_export_{}", m.ident);
     let mut wasm_params = Vec::new();
     let mut wasm_args = Vec::new();

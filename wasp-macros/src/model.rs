@@ -38,21 +38,42 @@ pub struct Method {
     pub ret: Return,
     /// Host functions only: declared as `HostResult<T>`, so the host may fail the call.
     pub fallible: bool,
+    /// The method's `#[cfg(...)]` attributes, which stay on the trait's method and go on
+    /// everything generated for it, so that a method the configuration removes is removed
+    /// everywhere (handle, shims, imports, descriptor, count, version).
+    pub cfgs: Vec<syn::Attribute>,
 }
 
 impl Method {
+    /// The method's `#[cfg(...)]` attributes, to put on an item, statement or match arm.
+    pub fn cfg_attrs(&self) -> TokenStream {
+        let cfgs = &self.cfgs;
+        quote::quote!(#(#cfgs)*)
+    }
+
+    /// The method's cfg predicate as `all(...)`, for `cfg!`: true when every `#[cfg]` holds
+    /// (and when there is none).
+    pub fn cfg_predicate(&self) -> TokenStream {
+        let predicates = self.cfgs.iter().filter_map(|attr| match &attr.meta {
+            syn::Meta::List(list) => Some(&list.tokens),
+            _ => None,
+        });
+        quote::quote!(all(#(#predicates),*))
+    }
+
     /// An expression building this method's descriptor entry. Every parameter and the result
     /// describe themselves through `Wire` (serde types define their named types in
     /// `__types`, a `&mut Types` in scope); the macro does not know which kind each is.
     pub fn descriptor_tokens(&self) -> TokenStream {
         let name = syn::LitStr::new(&self.name, self.ident.span());
         let since = self.since;
+        let types = local("__types");
         let params = self.params.iter().map(|p| {
             let ty = &p.erased;
-            quote::quote_spanned!(ty.span()=> <#ty as ::wasp::__private::Wire>::wire_type(__types))
+            quote::quote_spanned!(ty.span()=> <#ty as ::wasp::__private::Wire>::wire_type(#types))
         });
         let ty = &self.ret.erased;
-        let result = quote::quote_spanned!(ty.span()=> <#ty as ::wasp::__private::WireResult>::wire_type(__types));
+        let result = quote::quote_spanned!(ty.span()=> <#ty as ::wasp::__private::WireResult>::wire_type(#types));
         quote::quote!(::wasp::__private::function(#name, #since, ::std::vec![#(#params),*], #result))
     }
 
@@ -65,6 +86,16 @@ impl Method {
             quote::format_ident!("__w{}_2", i, span = span),
         )
     }
+}
+
+/// A name generated code declares (a local, a parameter), spanned at the macro's call site.
+///
+/// Code spanned on a user's type (so that errors about the type point there) must not spell
+/// the generated names it uses itself: they would take the type's hygiene, and a type written
+/// inside a `macro_rules!` macro would not see them. Such code interpolates `local(...)`
+/// (and `self` from `quote!`) instead.
+pub fn local(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
 }
 
 /// The shape of a parameter of type `ty` as a type that needs no lifetime:
@@ -82,6 +113,40 @@ pub fn result_abi(ty: &Type) -> TokenStream {
     quote::quote_spanned!(ty.span()=>
         ::wasp::__private::AbiOf<fn(<#ty as ::wasp::__private::WireResult>::Abi)>
     )
+}
+
+/// On compilers without `#[diagnostic::on_unimplemented]` (Rust 1.63, the wasm32 toolchain
+/// Debian ships), checks that each parameter and result type of `methods` crosses the boundary (`Wire` for a
+/// parameter, `WireResult` for a result), through a type whose name is the fix. A type
+/// that cannot cross then fails with "the trait bound `Config: Encoded` is not satisfied ...
+/// required by a bound in `add_derive_wasp_Schema_to_this_type`", on the type, instead of a
+/// bare trait-bound error alone. Newer compilers print the attribute's hint
+/// and get nothing here.
+pub fn type_hints(methods: &[Method]) -> TokenStream {
+    if cfg!(wasp_diagnostic_namespace) {
+        return TokenStream::new();
+    }
+    // In a signature, which the compiler checks before any body: the other errors about the
+    // type come from generated signatures too, and bodies are not checked after those.
+    let per_method = methods.iter().map(|m| {
+        let params = m.params.iter().map(|p| {
+            let ty = &p.erased;
+            quote::quote_spanned!(ty.span()=> _: ::wasp::__private::add_derive_wasp_Schema_to_this_type<#ty>)
+        });
+        let ty = &m.ret.erased;
+        let ret = quote::quote_spanned!(ty.span()=>
+            _: ::wasp::__private::add_derive_wasp_Schema_to_this_result_type<#ty>
+        );
+        let cfgs = m.cfg_attrs();
+        quote::quote!(
+            #cfgs
+            #[allow(dead_code)]
+            const _: () = {
+                fn check(#(#params,)* #ret) {}
+            };
+        )
+    });
+    quote::quote!(#(#per_method)*)
 }
 
 /// `ty` with every lifetime other than `'static` replaced by `'_`. Generated code outside
@@ -112,6 +177,62 @@ pub enum Side {
 pub struct TraitModel {
     pub item: ItemTrait,
     pub methods: Vec<Method>,
+}
+
+impl TraitModel {
+    /// Whether some method carries a `#[cfg]`: only then do indices and the version depend
+    /// on the configuration, and the expansion spells them as `cfg!` expressions.
+    pub fn has_cfgs(&self) -> bool {
+        self.methods.iter().any(|m| !m.cfgs.is_empty())
+    }
+
+    /// The `i`-th method's index among the methods the configuration keeps: its position in
+    /// `Contract::METHODS` and in the descriptor. A constant expression; a literal when no
+    /// method before it has a `#[cfg]`.
+    pub fn index_expr(&self, i: usize) -> TokenStream {
+        let before = &self.methods[..i];
+        if before.iter().all(|m| m.cfgs.is_empty()) {
+            return quote::quote!(#i);
+        }
+        let kept = before.iter().map(|m| {
+            let predicate = m.cfg_predicate();
+            quote::quote!(+ (cfg!(#predicate) as usize))
+        });
+        quote::quote!((0usize #(#kept)*))
+    }
+
+    /// The descriptor's method list (plugin methods or host functions): a `vec!`, or pushes
+    /// under each method's `#[cfg]`. An expression; `__types` is in scope.
+    pub fn descriptors(&self) -> TokenStream {
+        let entries = self.methods.iter().map(Method::descriptor_tokens);
+        if !self.has_cfgs() {
+            return quote::quote!(::std::vec![#(#entries),*]);
+        }
+        let cfgs = self.methods.iter().map(Method::cfg_attrs);
+        quote::quote!({
+            let mut methods = ::std::vec::Vec::new();
+            #(#cfgs methods.push(#entries);)*
+            methods
+        })
+    }
+
+    /// The contract version: the highest `since` among the methods the configuration keeps.
+    pub fn version_expr(&self) -> TokenStream {
+        if !self.has_cfgs() {
+            let version = self.methods.iter().map(|m| m.since).max().unwrap_or(1);
+            return quote::quote!(#version);
+        }
+        let steps = self.methods.iter().map(|m| {
+            let predicate = m.cfg_predicate();
+            let since = m.since;
+            quote::quote!(if cfg!(#predicate) && #since > v { v = #since; })
+        });
+        quote::quote!({
+            let mut v = 1u32;
+            #(#steps)*
+            v
+        })
+    }
 }
 
 /// Collects errors so the user sees all of them at once.
@@ -156,6 +277,12 @@ impl TraitModel {
                     // `#[wasp(...)]` is ours: read it and drop it, the compiler does not know it.
                     let options = MethodOptions::take(&mut f.attrs, side, errors);
                     if let Some(mut m) = parse_method(&f.sig, side, errors) {
+                        m.cfgs = f
+                            .attrs
+                            .iter()
+                            .filter(|a| a.path().is_ident("cfg"))
+                            .cloned()
+                            .collect();
                         if let Some(name) = options.rename {
                             m.name = name;
                         }
@@ -269,7 +396,12 @@ impl MethodOptions {
 fn rule_method_names_are_unique(methods: &[Method], errors: &mut Errors) {
     for (i, m) in methods.iter().enumerate() {
         let name = m.name.clone();
-        if let Some(first) = methods[..i].iter().find(|o| o.name == m.name) {
+        // Two methods of one name under `#[cfg]`s may exclude each other; the compiler
+        // reports them if they do not.
+        let clash = methods[..i]
+            .iter()
+            .find(|o| o.name == m.name && (o.cfgs.is_empty() || m.cfgs.is_empty()));
+        if let Some(first) = clash {
             let message = if first.ident == m.ident {
                 format!("method `{}` is declared twice", name)
             } else {
@@ -345,6 +477,7 @@ fn parse_method(sig: &Signature, side: Side, errors: &mut Errors) -> Option<Meth
             ty: ret_ty,
         },
         fallible,
+        cfgs: Vec::new(),
     })
 }
 
@@ -562,14 +695,14 @@ pub fn snake_case(name: &str) -> String {
     out
 }
 
-/// `#[name = value]` for an attribute that edition 2024 calls unsafe, spelled the way this
-/// compiler accepts (see build.rs).
-pub fn unsafe_attr(name: &str, value: &syn::LitStr) -> TokenStream {
-    let name = Ident::new(name, Span::call_site());
+/// `#[export_name = value]` on wasm32 only, spelled the way this compiler accepts (edition
+/// 2024 calls it unsafe; see build.rs). A plugin compiled natively, for its own tests,
+/// exports nothing: a method named like a C library function must not replace it.
+pub fn wasm_export_attr(value: &syn::LitStr) -> TokenStream {
     if cfg!(wasp_unsafe_attributes) {
-        quote::quote!(#[unsafe(#name = #value)])
+        quote::quote!(#[cfg_attr(target_arch = "wasm32", unsafe(export_name = #value))])
     } else {
-        quote::quote!(#[#name = #value])
+        quote::quote!(#[cfg_attr(target_arch = "wasm32", export_name = #value)])
     }
 }
 

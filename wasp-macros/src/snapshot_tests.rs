@@ -98,3 +98,42 @@ fn expansion_matches_the_snapshot() {
         path.display()
     );
 }
+
+/// A contract whose methods and host functions carry `#[cfg]`s: each goes on everything
+/// generated for its method, and indices and the version become `cfg!` expressions.
+const CFG_CONTRACT: &str = r#"
+    #[wasp::host]
+    pub trait ClockHost {
+        fn now(&mut self) -> u64;
+        #[cfg(feature = "trace")]
+        fn trace(&mut self, line: &str);
+        fn zone(&mut self) -> String;
+    }
+
+    #[wasp::plugin(host = ClockHost)]
+    pub trait Clock {
+        #[cfg(unix)]
+        fn tick(&mut self) -> u64;
+        #[wasp(since = 3)]
+        #[cfg(feature = "v3")]
+        fn reset(&mut self, to: u64);
+        fn read(&self, label: &str) -> Option<u64>;
+    }
+"#;
+
+#[test]
+fn cfg_expansion_matches_the_snapshot() {
+    let expanded = expand(CFG_CONTRACT);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("snapshots/cfg.expanded.rs");
+    if std::env::var_os("WASP_BLESS").is_some() {
+        std::fs::write(&path, &expanded).expect("write the snapshot");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        expected == expanded,
+        "the expansion differs from {}; if the change is intended, bless it with \
+         `WASP_BLESS=1 cargo test -p wasp-macros` and review the diff",
+        path.display()
+    );
+}

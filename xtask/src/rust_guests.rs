@@ -352,7 +352,7 @@ fn debian_build_command(guests: &Path, vendor: &Path) -> Result<Command, String>
 
 /// Bulk memory: `memcpy`/`memmove`/`memset` in the guest's own code become `memory.copy` and
 /// `memory.fill`, which wasmtime runs as the host's `memmove`/`memset`, instead of a byte
-/// loop in wasm. Rust 1.63 accepts the feature for wasm32; from 1.87 it is on by default,
+/// loop in wasm. Rust 1.63 accepts the feature for wasm32; newer Rust has it on by default,
 /// and naming it keeps both toolchains' output alike.
 const TARGET_FEATURES: &str = "-Ctarget-feature=+bulk-memory";
 

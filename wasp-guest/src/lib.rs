@@ -36,6 +36,25 @@ static mut PANIC_HOOK_INSTALLED: bool = false;
 static mut LOG_LEVEL: i32 = LEVEL_UNKNOWN;
 const LEVEL_UNKNOWN: i32 = -1;
 
+/// Makes the plugin a WASI *reactor*: the host calls `_initialize` once per instance, before
+/// anything else (ABI section 1), and it runs the static constructors.
+///
+/// Referring to `__wasm_call_ctors` here is also what tells the linker that constructors are
+/// taken care of. A `cdylib` without it is linked as a *command*, whose every export the
+/// linker wraps to run the constructors before and the destructors after each call: a
+/// wrapper call and a destructor call on every call into the plugin, for nothing, since Rust
+/// code registers neither.
+#[cfg(target_arch = "wasm32")]
+#[export_name = "_initialize"]
+pub extern "C" fn wasp_initialize() {
+    extern "C" {
+        fn __wasm_call_ctors();
+    }
+    // SAFETY: the linker defines `__wasm_call_ctors`; the host calls `_initialize` once,
+    // before any other export.
+    unsafe { __wasm_call_ctors() }
+}
+
 /// Called first by every export: releases the previous call's result and makes sure panics
 /// are reported to the host.
 #[inline]

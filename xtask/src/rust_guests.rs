@@ -350,13 +350,20 @@ fn debian_build_command(guests: &Path, vendor: &Path) -> Result<Command, String>
     Ok(c)
 }
 
-/// `--remap-path-prefix` for each pair, in the 0x1f-separated form cargo splits without
-/// caring about spaces in paths. Later flags win in rustc, so nested paths come last.
+/// Bulk memory: `memcpy`/`memmove`/`memset` in the guest's own code become `memory.copy` and
+/// `memory.fill`, which wasmtime runs as the host's `memmove`/`memset`, instead of a byte
+/// loop in wasm. Rust 1.63 accepts the feature for wasm32; newer Rust has it on by default,
+/// and naming it keeps both toolchains' output alike.
+const TARGET_FEATURES: &str = "-Ctarget-feature=+bulk-memory";
+
+/// The target features, then `--remap-path-prefix` for each pair, in the 0x1f-separated form
+/// cargo splits without caring about spaces in paths. Later flags win in rustc, so nested
+/// paths come last.
 fn encoded_rustflags(remaps: &[(PathBuf, &str)]) -> Result<String, String> {
-    let flags = remaps
-        .iter()
-        .map(|(from, to)| Ok(format!("--remap-path-prefix={}={to}", utf8(from)?)))
-        .collect::<Result<Vec<_>, String>>()?;
+    let mut flags = vec![TARGET_FEATURES.to_string()];
+    for (from, to) in remaps {
+        flags.push(format!("--remap-path-prefix={}={to}", utf8(from)?));
+    }
     Ok(flags.join("\x1f"))
 }
 

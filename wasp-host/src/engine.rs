@@ -1,8 +1,10 @@
 //! The engine: a wasmtime engine, its configuration, and the limits it applies to every
 //! instance.
 
+use crate::cache::{Cache, CacheStats};
 use crate::clock::{self, Clock};
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use wasmtime::Store;
@@ -22,6 +24,8 @@ pub const DEFAULT_MAX_MEMORY: usize = 1 << 30;
 pub struct Engine {
     pub(crate) inner: wasmtime::Engine,
     pub(crate) limits: Limits,
+    /// The on-disk compilation cache, when [`EngineBuilder::cache_dir`] set one.
+    pub(crate) cache: Option<Arc<Cache>>,
 }
 
 impl fmt::Debug for Engine {
@@ -63,6 +67,7 @@ pub struct EngineBuilder {
     pooling: Option<u32>,
     call_timeout: Option<Duration>,
     max_memory: usize,
+    cache_dir: Option<PathBuf>,
 }
 
 impl Default for EngineBuilder {
@@ -71,6 +76,7 @@ impl Default for EngineBuilder {
             pooling: None,
             call_timeout: Some(DEFAULT_CALL_TIMEOUT),
             max_memory: DEFAULT_MAX_MEMORY,
+            cache_dir: None,
         }
     }
 }
@@ -100,11 +106,23 @@ impl EngineBuilder {
         self
     }
 
+    /// Keeps compiled modules in `dir` (created if missing), so that loading the same bytes
+    /// again, in this process or a later one, skips compilation. Entries are keyed by the
+    /// module's SHA-256 and the engine's configuration and wasmtime version, written
+    /// atomically, and checked against a digest before use: a damaged entry is recompiled,
+    /// never run. Whoever can write `dir` can make the host run code: keep it private to the
+    /// host. [`Engine::cache_stats`] counts hits and misses.
+    pub fn cache_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.cache_dir = Some(dir.into());
+        self
+    }
+
     /// Builds the engine.
     ///
     /// # Errors
     /// [`Error::Wasm`] when wasmtime rejects the configuration (for example when the pooling
-    /// allocator cannot reserve its memory), or the clock thread cannot start.
+    /// allocator cannot reserve its memory), or the clock thread cannot start; [`Error::Io`]
+    /// when the cache directory cannot be created.
     pub fn build(self) -> Result<Engine, Error> {
         let mut config = wasmtime::Config::new();
         config.epoch_interruption(self.call_timeout.is_some());
@@ -124,6 +142,10 @@ impl EngineBuilder {
         let inner = wasmtime::Engine::new(&config).map_err(|e| Error::Wasm {
             message: format!("engine configuration rejected: {e:#}"),
         })?;
+        let cache = match &self.cache_dir {
+            Some(dir) => Some(Arc::new(Cache::open(dir)?)),
+            None => None,
+        };
         let clock = match self.call_timeout {
             Some(_) => Some(Clock::start(&inner)?),
             None => None,
@@ -137,6 +159,7 @@ impl EngineBuilder {
                 max_instances: self.pooling,
                 _clock: clock,
             },
+            cache,
         })
     }
 }
@@ -160,5 +183,11 @@ impl Engine {
     /// for baselines that must run on exactly the same configuration).
     pub fn wasmtime_engine(&self) -> &wasmtime::Engine {
         &self.inner
+    }
+
+    /// How the compilation cache has been used, or `None` without one
+    /// ([`EngineBuilder::cache_dir`]). Clones of an engine share its cache and counters.
+    pub fn cache_stats(&self) -> Option<CacheStats> {
+        self.cache.as_ref().map(|c| c.stats())
     }
 }

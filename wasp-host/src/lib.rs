@@ -120,6 +120,7 @@
 
 #![warn(missing_docs)]
 
+mod cache;
 mod clock;
 mod compile;
 mod config;
@@ -134,6 +135,7 @@ mod logging;
 mod output;
 mod plugin;
 mod pool;
+mod precompiled;
 mod raw;
 mod store;
 mod verify;
@@ -141,6 +143,7 @@ mod wasm;
 
 #[doc(hidden)]
 pub use crate::core::Core;
+pub use cache::CacheStats;
 pub use config::{Access, DEFAULT_CAPTURE_LIMIT, InstanceConfig, Mount};
 pub use descriptor::{DescriptorSource, Descriptors};
 pub use dynamic::{DynamicHost, DynamicInstance, DynamicPlugin, WireValue};
@@ -152,5 +155,6 @@ pub use plugin::Plugin;
 pub use pool::{
     DEFAULT_CHECKOUT_TIMEOUT, DEFAULT_MAX_INSTANCES, Pool, PoolBuilder, PoolMetrics, Pooled, Reuse,
 };
+pub use precompiled::artifact_digest;
 pub use raw::{RawArg, RawArgs, RawFunc, RawInstance, RawPlugin, RawResult};
 pub use wasp::{Contract, Error, HostError, HostResult};

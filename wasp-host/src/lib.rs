@@ -109,7 +109,9 @@
 //!
 //! The host tells plugins the most verbose level the subscriber wants for [`LOG_TARGET`],
 //! so a disabled log line is not even formatted inside the plugin. Without a subscriber that
-//! wants them, the call spans cost a load and a branch per call.
+//! wants them, the call spans cost a load and a branch per call, also when some crate enables
+//! `tracing/log`: they are decided from the subscriber's level and the callsite's interest
+//! before any span exists, and they reach `tracing` subscribers only, never `log`.
 //!
 //! # Limits
 //! Every call (and instantiation) is interrupted after the engine's call timeout, 10 s by

@@ -5,6 +5,7 @@
 //! - `wasp call PLUGIN METHOD [ARG_JSON...]`: call a method with JSON arguments ([`call`]).
 //! - `wasp check PLUGIN --against OTHER`: would a host built for OTHER load PLUGIN
 //!   ([`check`]).
+//! - `wasp compile PLUGIN`: a precompiled artifact (`.cwasm`) and its SHA-256 ([`compile`]).
 //!
 //! Errors are printed as `error: ...` and `hint: ...` on standard error; the exit status is
 //! 0 on success, 1 when the plugin failed or the check found differences, 2 when the command
@@ -12,6 +13,7 @@
 
 mod call;
 mod check;
+mod compile;
 mod failure;
 mod files;
 mod host;
@@ -24,7 +26,7 @@ use clap::{Parser, Subcommand};
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-/// Inspect, call and check Wasp plugins
+/// Inspect, call, check and compile Wasp plugins
 #[derive(Debug, Parser)]
 #[command(
     name = "wasp",
@@ -46,6 +48,7 @@ enum Command {
     // Boxed: its many flags make it far larger than the others.
     Call(Box<call::Args>),
     Check(check::Args),
+    Compile(compile::Args),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(args),
         Command::Call(args) => call::run(args),
         Command::Check(args) => check::run(args),
+        Command::Compile(args) => compile::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

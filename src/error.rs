@@ -150,8 +150,9 @@ pub enum Error {
     },
     /// A precompiled plugin (`wasp_host::Engine::precompile`) cannot run on this engine: it
     /// is not an artifact Wasp made, it is damaged, or it was made by another wasmtime
-    /// version or another engine configuration (call timeout on or off, pooling, target).
-    /// Nothing was loaded; precompile the `.wasm` again with this engine.
+    /// version or an engine whose configuration changes compiled code (call timeout on or
+    /// off, target; the allocator, pooling or not, does not matter). Nothing was loaded;
+    /// precompile the `.wasm` again with this engine.
     Incompatible {
         /// Why, in one sentence.
         reason: String,

@@ -92,17 +92,25 @@ fn an_artifact_from_another_configuration_is_refused_with_a_typed_error() {
         unsafe { without.load_precompiled_bytes::<dyn Greeter>(&forged) },
         "wasmtime refused it",
     );
-    // The engine that made it loads it.
-    let plugin = unsafe { with_timeout.load_precompiled_bytes::<dyn Greeter>(&artifact) };
-    assert_eq!(
-        plugin
-            .unwrap()
-            .instantiate(Host)
-            .unwrap()
-            .sum(1, 2)
-            .unwrap(),
-        3
-    );
+    // The engine that made it loads it, and so does one that differs only in its allocator,
+    // which does not change compiled code.
+    let pooling = Engine::builder()
+        .call_timeout(Some(Duration::from_secs(10)))
+        .pooling(4)
+        .build()
+        .unwrap();
+    for engine in [&with_timeout, &pooling] {
+        let plugin = unsafe { engine.load_precompiled_bytes::<dyn Greeter>(&artifact) };
+        assert_eq!(
+            plugin
+                .unwrap()
+                .instantiate(Host)
+                .unwrap()
+                .sum(1, 2)
+                .unwrap(),
+            3
+        );
+    }
 }
 
 #[test]

@@ -12,8 +12,8 @@ use wasp_host::{Engine, artifact_digest};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 The artifact loads only into an engine configured as this one was: the same Wasp and
-wasmtime versions, the same target, a call timeout on (the default) or off (--no-call-timeout),
-the pooling allocator or not (--pooling). Any other engine refuses it with
+wasmtime versions, the same target, a call timeout on (the default) or off (--no-call-timeout;
+the allocator, pooling or not, does not matter). Any other engine refuses it with
 Error::Incompatible. The contract is verified when the host loads it, as for a .wasm.
 
 Loading an artifact runs its machine code unchecked: load only artifacts you made, or keep
@@ -29,23 +29,12 @@ pub struct Args {
     /// Compile for an engine without a call timeout (`call_timeout(None)`)
     #[arg(long)]
     no_call_timeout: bool,
-
-    /// Compile for an engine with the pooling allocator (`pooling(N)`)
-    #[arg(long, value_name = "N")]
-    pooling: Option<u32>,
 }
 
 pub fn run(args: &Args) -> Result<(), Failure> {
-    let mut builder = Engine::builder();
-    if args.no_call_timeout {
-        builder = builder.call_timeout(None);
-    } else {
-        builder = builder.call_timeout(Some(Duration::from_secs(10)));
-    }
-    if let Some(slots) = args.pooling {
-        builder = builder.pooling(slots);
-    }
-    let engine = builder.build()?;
+    // The timeout's length does not change the code, only whether there is one.
+    let timeout = (!args.no_call_timeout).then_some(Duration::from_secs(10));
+    let engine = Engine::builder().call_timeout(timeout).build()?;
     let wasm = files::read(&args.plugin, "the plugin")?;
     let artifact = engine.precompile(&wasm)?;
     let output = args

@@ -110,8 +110,8 @@ impl Engine {
     /// # Errors
     /// - [`Error::Incompatible`] when the bytes are not an artifact of Wasp's (a `.wasm`, a
     ///   `wasmtime compile` artifact without Wasp's header, a truncated file), or it was
-    ///   made by an engine with another configuration (call timeout on or off, pooling,
-    ///   target) or another wasmtime version;
+    ///   made by an engine with another configuration that changes compiled code (call
+    ///   timeout on or off, target) or another wasmtime version;
     /// - otherwise as [`Engine::load_bytes`]: [`Error::ContractMismatch`],
     ///   [`Error::MissingExport`], or a call error from the plugin's descriptor code.
     pub unsafe fn load_precompiled_bytes<C: ?Sized + Contract>(
@@ -168,7 +168,7 @@ impl Engine {
         if made_by != fingerprint(&self.inner) {
             return Err(refuse(
                 "it was made by an engine with another configuration (call timeout on or off, \
-                 pooling, target, compiler settings) or another version of wasmtime or Wasp"
+                 target, compiler settings) or another version of wasmtime or Wasp"
                     .to_string(),
             ));
         }

@@ -179,20 +179,23 @@ fn fresh(pooling: &Plugin<dyn Greeter>, plan: &Plan) {
     println!("  on-demand / pooling            {:9.2}x", demand / pooled);
 }
 
-/// Calls per second through one pool of two instances from `threads` threads, each calling
-/// for `window`.
-fn calls_per_second(pool: &Pool<dyn Greeter, Host>, threads: usize, window: Duration) -> f64 {
+/// Calls per second from `threads` threads, each calling what `make` gives it for `window`.
+fn calls_per_second<F: FnMut()>(
+    threads: usize,
+    window: Duration,
+    make: &(impl Fn() -> F + Sync),
+) -> f64 {
     let start = Instant::now();
     let total: u64 = std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 s.spawn(|| {
+                    let mut call = make();
                     let mut calls = 0u64;
                     while start.elapsed() < window {
                         // A batch per clock read, so that the clock is not what is measured.
                         for _ in 0..64 {
-                            let mut g = pool.get().expect("checkout");
-                            black_box(g.hello(black_box("Nic".to_string())).expect("hello"));
+                            call();
                             calls += 1;
                         }
                     }
@@ -211,24 +214,60 @@ fn throughput(plugin: &Plugin<dyn Greeter>, plan: &Plan) {
         .prewarm(2)
         .build()
         .expect("pool");
-    // Alternate the two, so that a burst of load from elsewhere on the machine hits both.
-    let mut one = Vec::new();
-    let mut two = Vec::new();
+    let pooled = || {
+        || {
+            let mut g = pool.get().expect("checkout");
+            black_box(g.hello(black_box("Nic".to_string())).expect("hello"));
+        }
+    };
+    // The same calls on an instance of each thread's own, without a pool: how far the
+    // machine itself lets two threads scale.
+    let own = || {
+        let mut g = plugin.instantiate(Host).expect("instantiate");
+        move || {
+            black_box(g.hello(black_box("Nic".to_string())).expect("hello"));
+        }
+    };
+    // No wasm at all: what the greeting costs in Rust, the control for the machine.
+    let native = || {
+        || {
+            black_box(format!("Hello {}", black_box("Nic")));
+        }
+    };
+    // Alternate the runs, so that a burst of load from elsewhere on the machine hits all.
+    let mut runs: [Vec<f64>; 6] = Default::default();
     for _ in 0..plan.rounds {
-        one.push(calls_per_second(&pool, 1, plan.window));
-        two.push(calls_per_second(&pool, 2, plan.window));
+        runs[0].push(calls_per_second(1, plan.window, &pooled));
+        runs[1].push(calls_per_second(2, plan.window, &pooled));
+        runs[2].push(calls_per_second(1, plan.window, &own));
+        runs[3].push(calls_per_second(2, plan.window, &own));
+        runs[4].push(calls_per_second(1, plan.window, &native));
+        runs[5].push(calls_per_second(2, plan.window, &native));
     }
-    let (one, two) = (median(&mut one), median(&mut two));
+    let [one, two, own_one, own_two, native_one, native_two] = runs.map(|mut r| median(&mut r));
     println!();
     println!(
-        "throughput through a pool of 2 (greeter-rust, hello(\"Nic\"); median of {} rounds of {:?})",
+        "throughput, calls/s (greeter-rust, hello(\"Nic\"); median of {} rounds of {:?}; target: pool scaling >= 1.8x)",
         plan.rounds, plan.window
     );
-    println!("  1 thread                       {one:12.0} calls/s");
-    println!("  2 threads                      {two:12.0} calls/s");
     println!(
-        "  scaling                        {:12.2}x   (target >= 1.8x)",
+        "  {:<28} {:>12} {:>12} {:>8}",
+        "", "1 thread", "2 threads", "scaling"
+    );
+    println!(
+        "  {:<28} {one:>12.0} {two:>12.0} {:>7.2}x",
+        "through a pool of 2",
         two / one
+    );
+    println!(
+        "  {:<28} {own_one:>12.0} {own_two:>12.0} {:>7.2}x",
+        "own instance, no pool",
+        own_two / own_one
+    );
+    println!(
+        "  {:<28} {native_one:>12.0} {native_two:>12.0} {:>7.2}x",
+        "native format!, no wasm",
+        native_two / native_one
     );
 }
 

@@ -35,6 +35,13 @@
 //!   from many threads: checkout with a timeout ([`Pool::get_timeout`]), return on drop,
 //!   poisoned instances replaced, [`Reuse`] policy, [`PoolMetrics`]. `Send + Sync`, cheap
 //!   to clone; the checked-out [`Pooled`] guard is `Send`, one caller at a time.
+//! - Loading without compiling: [`Engine::precompile`] makes an artifact (`.cwasm`) that
+//!   [`Engine::load_precompiled`] loads and verifies like a `.wasm` (an `unsafe fn`: the
+//!   artifact's code runs unchecked; [`Engine::load_precompiled_checked`] is the safe form,
+//!   given the [`artifact_digest`] the host kept), and [`EngineBuilder::cache_dir`] caches
+//!   compiled modules on disk so that loading the same bytes again skips compiling
+//!   ([`CacheStats`]). An artifact made by another configuration is
+//!   [`wasp::Error::Incompatible`].
 //! - [`RawPlugin`] / [`RawInstance`]: calls by export name for modules that follow
 //!   `docs/ABI.md` without a contract (scalars, strings and bytes in and out); a
 //!   [`RawFunc`] resolves an export once.

@@ -152,6 +152,15 @@ pub enum Error {
         /// How long the checkout waited (zero for `try_get`).
         waited: Duration,
     },
+    /// A precompiled plugin (`wasp_host::Engine::precompile`) cannot run on this engine: it
+    /// is not an artifact Wasp made, it is damaged, or it was made by another wasmtime
+    /// version or an engine whose configuration changes compiled code (call timeout on or
+    /// off, target; the allocator, pooling or not, does not matter). Nothing was loaded;
+    /// precompile the `.wasm` again with this engine.
+    Incompatible {
+        /// Why, in one sentence.
+        reason: String,
+    },
     /// A value is too large to cross the boundary: the arguments of one call, or a host
     /// function's result, beyond the 4 GiB a wasm32 plugin can address, or a contract
     /// descriptor beyond its cap.
@@ -342,6 +351,12 @@ impl fmt::Display for Error {
                 "all {} instances of the pool stayed checked out for {:?}; raise the pool's \
                  max_instances or return instances (drop the `Pooled` guards) sooner",
                 limit, waited
+            ),
+            Error::Incompatible { reason } => write!(
+                f,
+                "the precompiled plugin cannot be loaded by this engine: {}; precompile the \
+                 .wasm again with this engine",
+                reason
             ),
             Error::TooLarge {
                 function,

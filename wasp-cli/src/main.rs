@@ -8,6 +8,7 @@
 //! - `wasp new NAME`: scaffold a contract, a plugin and a host ([`new`]).
 //! - `wasp build [DIR]`: build a Rust plugin crate for wasm32 with the toolchain at hand
 //!   ([`build_plugin`]).
+//! - `wasp compile PLUGIN`: a precompiled artifact (`.cwasm`) and its SHA-256 ([`compile`]).
 //!
 //! Errors are printed as `error: ...` and `hint: ...` on standard error; the exit status is
 //! 0 on success, 1 when the plugin failed or the check found differences, 2 when the command
@@ -16,6 +17,7 @@
 mod build_plugin;
 mod call;
 mod check;
+mod compile;
 mod failure;
 mod files;
 mod host;
@@ -29,7 +31,7 @@ use clap::{Parser, Subcommand};
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-/// Inspect, call and check Wasp plugins
+/// Inspect, call, check and compile Wasp plugins
 #[derive(Debug, Parser)]
 #[command(
     name = "wasp",
@@ -53,6 +55,7 @@ enum Command {
     Check(check::Args),
     New(new::Args),
     Build(build_plugin::Args),
+    Compile(compile::Args),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::New(args) => new::run(args),
         Command::Build(args) => build_plugin::run(args),
+        Command::Compile(args) => compile::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -59,9 +59,15 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8]) -> Result<Compiled, Error> 
         });
     }
     let binary = bytes.to_vec();
-    let module = Module::new(&engine.inner, &binary).map_err(|e| Error::Wasm {
-        message: format!("not a valid WebAssembly module: {e:#}"),
-    })?;
+    let compile = || {
+        Module::new(&engine.inner, &binary).map_err(|e| Error::Wasm {
+            message: format!("not a valid WebAssembly module: {e:#}"),
+        })
+    };
+    let module = match &engine.cache {
+        Some(cache) => cache.module(&engine.inner, &binary, compile)?,
+        None => compile()?,
+    };
     Ok(Compiled {
         module,
         bytes: binary,

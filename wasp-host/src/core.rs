@@ -407,6 +407,27 @@ impl Core {
         args: &mut CallArgs<'_>,
         lift: impl FnOnce(Returned<'_>) -> Result<T, String>,
     ) -> Result<T, Error> {
+        // Asked of the subscriber's level and the callsite's cached interest, before any span
+        // exists: `debug_span!` alone would build a disabled span and hand its fields to
+        // `tracing`'s `log` fallback whenever a crate enables `tracing/log` and no subscriber
+        // is set, on every call. So call spans reach `tracing` subscribers only, never `log`.
+        if tracing::span_enabled!(target: CALL_TARGET, tracing::Level::DEBUG, plugin, method, instance)
+        {
+            self.call_traced(method, args, lift)
+        } else {
+            self.call_untraced(method, args, lift)
+        }
+    }
+
+    /// [`Core::call_untraced`] inside the `call` span, out of line: the path of calls that a
+    /// subscriber records is not the one to keep short.
+    #[inline(never)]
+    fn call_traced<T>(
+        &mut self,
+        method: usize,
+        args: &mut CallArgs<'_>,
+        lift: impl FnOnce(Returned<'_>) -> Result<T, String>,
+    ) -> Result<T, Error> {
         let span = tracing::debug_span!(
             target: CALL_TARGET,
             "call",

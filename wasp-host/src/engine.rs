@@ -1,9 +1,11 @@
 //! The engine: a wasmtime engine, its configuration, and the limits it applies to every
 //! instance.
 
+use crate::cache::{Cache, CacheStats};
 use crate::clock::Clock;
 use crate::deadline::HasCallLimits;
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use wasmtime::Store;
@@ -32,6 +34,8 @@ pub const DEFAULT_MAX_WASM_STACK: usize = 512 << 10;
 pub struct Engine {
     pub(crate) inner: wasmtime::Engine,
     pub(crate) limits: Limits,
+    /// The on-disk compilation cache, when [`EngineBuilder::cache_dir`] set one.
+    pub(crate) cache: Option<Arc<Cache>>,
 }
 
 impl fmt::Debug for Engine {
@@ -94,6 +98,7 @@ pub struct EngineBuilder {
     fuel: Option<u64>,
     max_module_size: usize,
     max_wasm_stack: usize,
+    cache_dir: Option<PathBuf>,
 }
 
 impl Default for EngineBuilder {
@@ -106,6 +111,7 @@ impl Default for EngineBuilder {
             fuel: None,
             max_module_size: DEFAULT_MAX_MODULE_SIZE,
             max_wasm_stack: DEFAULT_MAX_WASM_STACK,
+            cache_dir: None,
         }
     }
 }
@@ -173,12 +179,24 @@ impl EngineBuilder {
         self
     }
 
+    /// Keeps compiled modules in `dir` (created if missing), so that loading the same bytes
+    /// again, in this process or a later one, skips compilation. Entries are keyed by the
+    /// module's SHA-256 and the engine's configuration and wasmtime version, written
+    /// atomically, and checked against a digest before use: a damaged entry is recompiled,
+    /// never run. Whoever can write `dir` can make the host run code: keep it private to the
+    /// host. [`Engine::cache_stats`] counts hits and misses.
+    pub fn cache_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.cache_dir = Some(dir.into());
+        self
+    }
+
     /// Builds the engine.
     ///
     /// # Errors
     /// [`Error::Wasm`] when wasmtime rejects the configuration (for example when the pooling
     /// allocator cannot reserve its memory, or the wasm stack is zero), a fuel budget is
-    /// zero, or the clock thread cannot start.
+    /// zero, or the clock thread cannot start; [`Error::Io`] when the cache directory cannot
+    /// be created.
     pub fn build(self) -> Result<Engine, Error> {
         let rejected = |message: String| Error::Wasm {
             message: format!("engine configuration rejected: {message}"),
@@ -219,6 +237,10 @@ impl EngineBuilder {
             config.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(pool));
         }
         let inner = wasmtime::Engine::new(&config).map_err(|e| rejected(format!("{e:#}")))?;
+        let cache = match &self.cache_dir {
+            Some(dir) => Some(Arc::new(Cache::open(dir)?)),
+            None => None,
+        };
         let clock = match interrupts {
             true => Some(Clock::start(&inner)?),
             false => None,
@@ -235,6 +257,7 @@ impl EngineBuilder {
                 max_wasm_stack: self.max_wasm_stack,
                 clock,
             },
+            cache,
         })
     }
 }
@@ -258,5 +281,11 @@ impl Engine {
     /// for baselines that must run on exactly the same configuration).
     pub fn wasmtime_engine(&self) -> &wasmtime::Engine {
         &self.inner
+    }
+
+    /// How the compilation cache has been used, or `None` without one
+    /// ([`EngineBuilder::cache_dir`]). Clones of an engine share its cache and counters.
+    pub fn cache_stats(&self) -> Option<CacheStats> {
+        self.cache.as_ref().map(|c| c.stats())
     }
 }

@@ -35,6 +35,13 @@
 //!   from many threads: checkout with a timeout ([`Pool::get_timeout`]), return on drop,
 //!   poisoned instances replaced, [`Reuse`] policy, [`PoolMetrics`]. `Send + Sync`, cheap
 //!   to clone; the checked-out [`Pooled`] guard is `Send`, one caller at a time.
+//! - Loading without compiling: [`Engine::precompile`] makes an artifact (`.cwasm`) that
+//!   [`Engine::load_precompiled`] loads and verifies like a `.wasm` (an `unsafe fn`: the
+//!   artifact's code runs unchecked; [`Engine::load_precompiled_checked`] is the safe form,
+//!   given the [`artifact_digest`] the host kept), and [`EngineBuilder::cache_dir`] caches
+//!   compiled modules on disk so that loading the same bytes again skips compiling
+//!   ([`CacheStats`]). An artifact made by another configuration is
+//!   [`wasp::Error::Incompatible`].
 //! - [`RawPlugin`] / [`RawInstance`]: calls by export name for modules that follow
 //!   `docs/ABI.md` without a contract (scalars, strings and bytes in and out); a
 //!   [`RawFunc`] resolves an export once.
@@ -109,7 +116,9 @@
 //!
 //! The host tells plugins the most verbose level the subscriber wants for [`LOG_TARGET`],
 //! so a disabled log line is not even formatted inside the plugin. Without a subscriber that
-//! wants them, the call spans cost a load and a branch per call.
+//! wants them, the call spans cost a load and a branch per call, also when some crate enables
+//! `tracing/log`: they are decided from the subscriber's level and the callsite's interest
+//! before any span exists, and they reach `tracing` subscribers only, never `log`.
 //!
 //! # Limits
 //! Every call (and instantiation) is interrupted after the engine's call timeout, 10 s by
@@ -120,6 +129,7 @@
 
 #![warn(missing_docs)]
 
+mod cache;
 mod clock;
 mod compile;
 mod config;
@@ -135,6 +145,7 @@ mod logging;
 mod output;
 mod plugin;
 mod pool;
+mod precompiled;
 mod raw;
 mod reload;
 mod stack;
@@ -146,6 +157,7 @@ mod watch;
 
 #[doc(hidden)]
 pub use crate::core::Core;
+pub use cache::CacheStats;
 pub use config::{Access, DEFAULT_CAPTURE_LIMIT, InstanceConfig, Mount};
 pub use deadline::CancelHandle;
 pub use descriptor::{DescriptorSource, Descriptors};
@@ -161,6 +173,7 @@ pub use plugin::Plugin;
 pub use pool::{
     DEFAULT_CHECKOUT_TIMEOUT, DEFAULT_MAX_INSTANCES, Pool, PoolBuilder, PoolMetrics, Pooled, Reuse,
 };
+pub use precompiled::artifact_digest;
 pub use raw::{RawArg, RawArgs, RawFunc, RawInstance, RawPlugin, RawResult};
 pub use reload::{RELOAD_TARGET, Reloadable, Version, Versioned};
 pub use wasp::{Contract, Error, HostError, HostResult};

@@ -2,7 +2,7 @@
 //! descriptor, exports and imports) so that no call can fail for a reason the load could
 //! have found.
 
-use crate::compile::{self, Loaded};
+use crate::compile::{self, Compiled, Loaded};
 use crate::config::InstanceConfig;
 use crate::descriptor;
 use crate::engine::Engine;
@@ -101,11 +101,19 @@ impl Engine {
 /// Compiles `bytes` and verifies them against `C` ([`verify::verify`], which dynamic loads
 /// share), with the methods named as in the trait.
 fn load<C: ?Sized + Contract>(engine: &Engine, bytes: &[u8]) -> Result<Plugin<C>, Error> {
-    let compiled = compile::compile(engine, bytes)?;
-    let all = descriptor::read(engine, &compiled)
+    from_compiled(engine, &compile::compile(engine, bytes)?)
+}
+
+/// Verifies a compiled module against `C`: what every typed load does, from a `.wasm` or
+/// from a precompiled artifact (`precompiled.rs`).
+pub(crate) fn from_compiled<C: ?Sized + Contract>(
+    engine: &Engine,
+    compiled: &Compiled,
+) -> Result<Plugin<C>, Error> {
+    let all = descriptor::read(engine, compiled)
         .map_err(|e| e.into_load_error(C::NAME))?
         .contracts;
-    let verified = verify::verify(engine, &compiled, &all, &C::descriptor(), C::METHODS)?;
+    let verified = verify::verify(engine, compiled, &all, &C::descriptor(), C::METHODS)?;
     Ok(Plugin {
         loaded: Arc::new(verified.loaded),
         descriptor: Arc::new(verified.declared),

@@ -150,6 +150,7 @@ where
                 idle: Vec::with_capacity(self.max_instances),
                 live: 0,
                 busy: 0,
+                waiting: 0,
                 created: 0,
                 replaced: 0,
                 retired: 0,
@@ -296,8 +297,9 @@ where
 
     fn checkout(&self, timeout: Option<Duration>) -> Result<Pooled<C, H>, Error> {
         let shared = &self.shared;
-        let started = Instant::now();
-        let deadline = timeout.and_then(|t| started.checked_add(t));
+        // The clock is read only when a checkout has to wait: an idle instance is handed out
+        // without it.
+        let mut started = None;
         let mut state = shared.lock();
         loop {
             let current = shared.source.number();
@@ -333,6 +335,8 @@ where
                 return Ok(self.guard(instance));
             }
             let now = Instant::now();
+            let started = *started.get_or_insert(now);
+            let deadline = timeout.and_then(|t| started.checked_add(t));
             let remaining = match (timeout, deadline) {
                 (None, _) => Duration::ZERO,
                 (Some(_), Some(deadline)) => deadline.saturating_duration_since(now),
@@ -349,10 +353,12 @@ where
                     waited,
                 });
             }
+            state.waiting += 1;
             state = match shared.returned.wait_timeout(state, remaining) {
                 Ok((state, _)) => state,
                 Err(poisoned) => poisoned.into_inner().0,
             };
+            state.waiting -= 1;
         }
     }
 
@@ -425,6 +431,9 @@ struct State<C: ?Sized + HandleFor<Core>, H> {
     /// Idle, busy and being created: never above `max_instances`.
     live: usize,
     busy: usize,
+    /// Checkouts waiting on `returned`: without any, returning an instance wakes no one
+    /// (a `notify_one` is a system call even when nobody waits).
+    waiting: usize,
     created: u64,
     replaced: u64,
     retired: u64,
@@ -521,8 +530,11 @@ impl<C: ?Sized + HandleFor<Core>, H> Drop for Slot<'_, C, H> {
     fn drop(&mut self) {
         let mut state = self.0.lock();
         state.live = state.live.saturating_sub(1);
+        let wake = state.waiting > 0;
         drop(state);
-        self.0.returned.notify_one();
+        if wake {
+            self.0.returned.notify_one();
+        }
     }
 }
 
@@ -585,7 +597,7 @@ impl<C: ?Sized + HandleFor<Core>, H> Drop for Pooled<C, H> {
         };
         let poisoned = idle.instance.poisoned();
         let stale = idle.version.number() != self.shared.source.number();
-        let discard = {
+        let (discard, wake) = {
             let mut state = self.shared.lock();
             state.busy = state.busy.saturating_sub(1);
             if poisoned || stale || self.shared.reuse == Reuse::Fresh {
@@ -595,13 +607,15 @@ impl<C: ?Sized + HandleFor<Core>, H> Drop for Pooled<C, H> {
                 } else if stale {
                     state.retired += 1;
                 }
-                Some(idle)
+                (Some(idle), state.waiting > 0)
             } else {
                 state.idle.push(idle);
-                None
+                (None, state.waiting > 0)
             }
         };
-        self.shared.returned.notify_one();
+        if wake {
+            self.shared.returned.notify_one();
+        }
         // Dropped outside the lock: freeing a store is not free.
         drop(discard);
     }

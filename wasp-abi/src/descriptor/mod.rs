@@ -444,6 +444,21 @@ pub fn parse_section(bytes: &[u8]) -> Result<Vec<Contract>, DescriptorError> {
                 "a descriptor has no `contract` line".to_string(),
             ));
         }
+        // A name declared twice would leave comparisons to pick one of the two (found by
+        // fuzzing: such a contract differed from itself).
+        let imports = c.host.as_ref().map_or(&[][..], |h| &h.functions[..]);
+        for (kind, functions) in [("method", &c.methods[..]), ("host function", imports)] {
+            let mut seen = HashSet::new();
+            if let Some(twice) = functions.iter().find(|f| !seen.insert(f.name.as_str())) {
+                return Err(DescriptorError::new(
+                    0,
+                    format!(
+                        "contract `{}` declares {} `{}` twice",
+                        c.name, kind, twice.name
+                    ),
+                ));
+            }
+        }
     }
     Ok(contracts)
 }
@@ -613,6 +628,17 @@ mod tests {
         );
         assert!(text.contains("struct Config { retries: u8, tags: Vec<String> }\n"));
         assert_eq!(Contract::parse(&text).unwrap(), c);
+    }
+
+    #[test]
+    fn a_name_declared_twice_is_refused() {
+        let methods =
+            "wasp-contract 1\ncontract G\nmethod sum(i32) -> i32\nmethod sum(i64) -> i64\n";
+        let e = Contract::parse(methods).unwrap_err();
+        assert!(e.message.contains("method `sum` twice"), "{}", e);
+        let imports = "wasp-contract 1\ncontract G\nmethod f()\nhost h\nimport g()\nimport g(u8)\n";
+        let e = Contract::parse(imports).unwrap_err();
+        assert!(e.message.contains("host function `g` twice"), "{}", e);
     }
 
     #[test]

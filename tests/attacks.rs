@@ -102,7 +102,7 @@ fn deep_instance() -> wasp_host::Instance<dyn Deep, DeepHostImpl> {
         .max_wasm_stack(64 << 10)
         .build()
         .unwrap()
-        .load_bytes::<dyn Deep>(deep_wat().as_bytes())
+        .load_bytes::<dyn Deep>(&common::wasm(&deep_wat()))
         .expect("load the Deep plugin")
         .instantiate(DeepHostImpl)
         .expect("instantiate")
@@ -233,7 +233,7 @@ fn attack_wat(work: &str) -> String {
 
 fn attack_on(engine: &Engine, work: &str) -> wasp_host::Instance<dyn Attack, Slow> {
     engine
-        .load_bytes::<dyn Attack>(attack_wat(work).as_bytes())
+        .load_bytes::<dyn Attack>(&common::wasm(&attack_wat(work)))
         .expect("load the Attack plugin")
         .instantiate(Slow)
         .expect("instantiate")
@@ -341,7 +341,7 @@ fn start_and_initialize_share_one_deadline() {
             (drop (call $poll (i32.const 0x100) (i32.const 0x200) (i32.const 1) (i32.const 0x300))))
           (start $sleep)
           (func (export "_initialize") (call $sleep)))"#;
-        let plugin = engine.load_raw_bytes(module.as_bytes()).unwrap();
+        let plugin = engine.load_raw_bytes(&common::wasm(&module)).unwrap();
         assert_timeout(plugin.instantiate().unwrap_err(), "_initialize", timeout);
     });
 }
@@ -522,7 +522,7 @@ fn wasm_recursion_on_a_small_thread_is_a_typed_trap() {
         fresh_instance_works(&small);
         // The default 512 KiB do not fit in this thread: refused before wasm runs.
         let plugin = common::engine()
-            .load_bytes::<dyn Attack>(attack_wat("").as_bytes())
+            .load_bytes::<dyn Attack>(&common::wasm(&attack_wat("")))
             .unwrap();
         match plugin.instantiate(Slow).unwrap_err() {
             wasp::Error::Trap { message, .. } => {
@@ -546,13 +546,17 @@ fn wasm_recursion_on_a_small_thread_is_a_typed_trap() {
 fn a_module_with_many_memories_is_refused_at_load() {
     let engine = common::engine();
     let error = engine
-        .load_raw_bytes(b"(module (memory 1) (memory 1) (memory 1))")
+        .load_raw_bytes(&common::wasm(b"(module (memory 1) (memory 1) (memory 1))"))
         .unwrap_err();
     match error {
         wasp::Error::Wasm { message } => assert!(message.contains("memor"), "{message}"),
         other => panic!("expected a load error, got {other:?}"),
     }
-    assert!(engine.load_raw_bytes(b"(module (memory 1))").is_ok());
+    assert!(
+        engine
+            .load_raw_bytes(&common::wasm(b"(module (memory 1))"))
+            .is_ok()
+    );
 }
 
 /// Many tables: their elements count together against one per-instance limit.
@@ -564,7 +568,7 @@ fn many_tables_share_one_limit() {
         .map(|_| format!("(table {per_table} funcref)"))
         .collect();
     let plugin = engine
-        .load_raw_bytes(format!("(module {tables})").as_bytes())
+        .load_raw_bytes(&common::wasm(&format!("(module {tables})")))
         .unwrap();
     match plugin.instantiate().unwrap_err() {
         wasp::Error::TableLimit {
@@ -579,7 +583,7 @@ fn many_tables_share_one_limit() {
         .map(|_| format!("(table {per_table} funcref)"))
         .collect();
     let plugin = engine
-        .load_raw_bytes(format!("(module {three})").as_bytes())
+        .load_raw_bytes(&common::wasm(&format!("(module {three})")))
         .unwrap();
     assert!(plugin.instantiate().is_ok());
     // Growing one table past the total at run time fails the growth (the plugin sees -1).
@@ -589,7 +593,7 @@ fn many_tables_share_one_limit() {
             (table.grow 0 (ref.null func) (i32.const {per_table}))))"#
     );
     let mut raw = engine
-        .load_raw_bytes(grow.as_bytes())
+        .load_raw_bytes(&common::wasm(&grow))
         .unwrap()
         .instantiate()
         .unwrap();
@@ -599,9 +603,11 @@ fn many_tables_share_one_limit() {
 /// A module beyond the engine's size limit is refused before it is parsed or compiled.
 #[test]
 fn a_module_beyond_the_size_limit_is_refused() {
-    let engine = Engine::builder().max_module_size(1024).build().unwrap();
-    let big = attack_wat("");
-    match engine.load_bytes::<dyn Attack>(big.as_bytes()).unwrap_err() {
+    let big = common::wasm(attack_wat(""));
+    // Just below the module's own size: the size check alone refuses it.
+    let limit = big.len() - 1;
+    let engine = Engine::builder().max_module_size(limit).build().unwrap();
+    match engine.load_bytes::<dyn Attack>(&big).unwrap_err() {
         wasp::Error::TooLarge {
             function,
             size,
@@ -609,11 +615,11 @@ fn a_module_beyond_the_size_limit_is_refused() {
         } => {
             assert_eq!(function, "module");
             assert_eq!(size, big.len() as u64);
-            assert_eq!(limit, 1024);
+            assert_eq!(limit, (big.len() - 1) as u64);
         }
         other => panic!("expected too large, got {other:?}"),
     }
-    assert!(engine.load_raw_bytes(b"(module)").is_ok());
+    assert!(engine.load_raw_bytes(&common::wasm(b"(module)")).is_ok());
 }
 
 /// Engine settings are checked and never overflow.
@@ -666,7 +672,7 @@ fn more_tables_than_allowed_are_refused_at_instantiation() {
     let engine = common::engine();
     let tables: String = (0..17).map(|_| "(table 1 funcref)").collect();
     let plugin = engine
-        .load_raw_bytes(format!("(module {tables})").as_bytes())
+        .load_raw_bytes(&common::wasm(&format!("(module {tables})")))
         .unwrap();
     assert!(matches!(
         plugin.instantiate().unwrap_err(),
@@ -680,7 +686,9 @@ fn more_tables_than_allowed_are_refused_at_instantiation() {
 fn a_declared_memory_beyond_the_limit_is_a_memory_limit() {
     let engine = Engine::builder().max_memory(1 << 20).build().unwrap();
     let plugin = engine
-        .load_raw_bytes(b"(module (memory (export \"memory\") 65536))")
+        .load_raw_bytes(&common::wasm(
+            b"(module (memory (export \"memory\") 65536))",
+        ))
         .unwrap();
     match plugin.instantiate().unwrap_err() {
         wasp::Error::MemoryLimit {
@@ -712,9 +720,9 @@ fn log_lines_that_lie_or_flood() {
             )
         };
         let mut liar = engine
-            .load_raw_bytes(
-                module("(call $log (i32.const 1) (i32.const 0) (i32.const -1))").as_bytes(),
-            )
+            .load_raw_bytes(&common::wasm(module(
+                "(call $log (i32.const 1) (i32.const 0) (i32.const -1))",
+            )))
             .unwrap()
             .instantiate()
             .unwrap();
@@ -732,7 +740,7 @@ fn log_lines_that_lie_or_flood() {
               (local.set $i (i32.add (local.get $i) (i32.const 1)))
               (br_if $l (i32.lt_u (local.get $i) (i32.const 10000))))";
         let mut flooder = engine
-            .load_raw_bytes(module(flood).as_bytes())
+            .load_raw_bytes(&common::wasm(&module(flood)))
             .unwrap()
             .instantiate()
             .unwrap();
@@ -799,7 +807,7 @@ fn raw_instances_have_the_same_limits() {
         let module = br#"(module (func (export "forever") (loop (br 0)))
                                   (func (export "one") (result i32) (i32.const 1)))"#;
         let engine = engine_with(Duration::from_secs(60));
-        let plugin = engine.load_raw_bytes(module).unwrap();
+        let plugin = engine.load_raw_bytes(&common::wasm(module)).unwrap();
         let mut raw = plugin.instantiate().unwrap();
         raw.set_call_timeout(Some(SHORT)).unwrap();
         assert_eq!(raw.call_timeout(), Some(SHORT));
@@ -815,7 +823,11 @@ fn raw_instances_have_the_same_limits() {
             wasp::Error::Cancelled { .. }
         ));
         let fuel = fuel_engine(10_000);
-        let mut raw = fuel.load_raw_bytes(module).unwrap().instantiate().unwrap();
+        let mut raw = fuel
+            .load_raw_bytes(&common::wasm(module))
+            .unwrap()
+            .instantiate()
+            .unwrap();
         assert_eq!(raw.call::<i32>("one", ()).unwrap(), 1);
         assert!(raw.fuel_consumed().unwrap() > 0);
         raw.set_fuel(100).unwrap();
@@ -842,7 +854,7 @@ fn instantiation_has_its_own_deadline() {
                 .instantiation_timeout(Some(SHORT))
                 .build()
                 .unwrap();
-            let plugin = engine.load_raw_bytes(module).unwrap();
+            let plugin = engine.load_raw_bytes(&common::wasm(module)).unwrap();
             assert_timeout(plugin.instantiate().unwrap_err(), "_initialize", SHORT);
             let mut attack = attack_on(&engine, "");
             assert_eq!(wasp_host::Instance::call_timeout(&attack), call_timeout);

@@ -42,7 +42,7 @@ fn failing_instantiations_leave_memory_flat() {
         ];
         let plugins: Vec<_> = failing
             .iter()
-            .map(|wat| engine.load_raw_bytes(wat.as_bytes()).unwrap())
+            .map(|wat| engine.load_raw_bytes(&common::wasm(&wat)).unwrap())
             .collect();
         let cycle = |i: usize| {
             let error = plugins[i % plugins.len()].instantiate().unwrap_err();
@@ -69,7 +69,9 @@ fn failing_instantiations_leave_memory_flat() {
         let after = rss();
         // And a fresh instance of a good plugin still works.
         let good = engine
-            .load_raw_bytes(b"(module (func (export \"one\") (result i32) i32.const 1))")
+            .load_raw_bytes(&common::wasm(
+                b"(module (func (export \"one\") (result i32) i32.const 1))",
+            ))
             .unwrap();
         assert_eq!(
             good.instantiate().unwrap().call::<i32>("one", ()).unwrap(),

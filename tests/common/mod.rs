@@ -176,3 +176,10 @@ where
     wasp_host::Instance::captured(instance, wasp_host::Stream::Stderr)
         .expect("standard error is captured")
 }
+
+/// The binary module for a module in the text format (`&str`, `String` or bytes): loads take
+/// binary modules only, so hand-written hostile modules go through here.
+pub fn wasm(text: impl AsRef<[u8]>) -> Vec<u8> {
+    let text = std::str::from_utf8(text.as_ref()).expect("WAT text is UTF-8");
+    wasp_host::Engine::wat(text).expect("valid WAT")
+}

@@ -102,7 +102,7 @@ fn deep_instance() -> wasp_host::Instance<dyn Deep, DeepHostImpl> {
         .max_wasm_stack(64 << 10)
         .build()
         .unwrap()
-        .load_bytes::<dyn Deep>(&common::wasm(&deep_wat()))
+        .load_bytes::<dyn Deep>(&common::wasm(deep_wat()))
         .expect("load the Deep plugin")
         .instantiate(DeepHostImpl)
         .expect("instantiate")
@@ -233,7 +233,7 @@ fn attack_wat(work: &str) -> String {
 
 fn attack_on(engine: &Engine, work: &str) -> wasp_host::Instance<dyn Attack, Slow> {
     engine
-        .load_bytes::<dyn Attack>(&common::wasm(&attack_wat(work)))
+        .load_bytes::<dyn Attack>(&common::wasm(attack_wat(work)))
         .expect("load the Attack plugin")
         .instantiate(Slow)
         .expect("instantiate")
@@ -341,7 +341,7 @@ fn start_and_initialize_share_one_deadline() {
             (drop (call $poll (i32.const 0x100) (i32.const 0x200) (i32.const 1) (i32.const 0x300))))
           (start $sleep)
           (func (export "_initialize") (call $sleep)))"#;
-        let plugin = engine.load_raw_bytes(&common::wasm(&module)).unwrap();
+        let plugin = engine.load_raw_bytes(&common::wasm(module)).unwrap();
         assert_timeout(plugin.instantiate().unwrap_err(), "_initialize", timeout);
     });
 }
@@ -522,7 +522,7 @@ fn wasm_recursion_on_a_small_thread_is_a_typed_trap() {
         fresh_instance_works(&small);
         // The default 512 KiB do not fit in this thread: refused before wasm runs.
         let plugin = common::engine()
-            .load_bytes::<dyn Attack>(&common::wasm(&attack_wat("")))
+            .load_bytes::<dyn Attack>(&common::wasm(attack_wat("")))
             .unwrap();
         match plugin.instantiate(Slow).unwrap_err() {
             wasp::Error::Trap { message, .. } => {
@@ -568,7 +568,7 @@ fn many_tables_share_one_limit() {
         .map(|_| format!("(table {per_table} funcref)"))
         .collect();
     let plugin = engine
-        .load_raw_bytes(&common::wasm(&format!("(module {tables})")))
+        .load_raw_bytes(&common::wasm(format!("(module {tables})")))
         .unwrap();
     match plugin.instantiate().unwrap_err() {
         wasp::Error::TableLimit {
@@ -583,7 +583,7 @@ fn many_tables_share_one_limit() {
         .map(|_| format!("(table {per_table} funcref)"))
         .collect();
     let plugin = engine
-        .load_raw_bytes(&common::wasm(&format!("(module {three})")))
+        .load_raw_bytes(&common::wasm(format!("(module {three})")))
         .unwrap();
     assert!(plugin.instantiate().is_ok());
     // Growing one table past the total at run time fails the growth (the plugin sees -1).
@@ -672,7 +672,7 @@ fn more_tables_than_allowed_are_refused_at_instantiation() {
     let engine = common::engine();
     let tables: String = (0..17).map(|_| "(table 1 funcref)").collect();
     let plugin = engine
-        .load_raw_bytes(&common::wasm(&format!("(module {tables})")))
+        .load_raw_bytes(&common::wasm(format!("(module {tables})")))
         .unwrap();
     assert!(matches!(
         plugin.instantiate().unwrap_err(),
@@ -740,7 +740,7 @@ fn log_lines_that_lie_or_flood() {
               (local.set $i (i32.add (local.get $i) (i32.const 1)))
               (br_if $l (i32.lt_u (local.get $i) (i32.const 10000))))";
         let mut flooder = engine
-            .load_raw_bytes(&common::wasm(&module(flood)))
+            .load_raw_bytes(&common::wasm(module(flood)))
             .unwrap()
             .instantiate()
             .unwrap();

@@ -99,7 +99,7 @@ fn attack(phase: Phase, fault: &'static str, fuel: bool) -> wasp::Error {
     std::thread::spawn(move || {
         let engine = engine(fuel);
         let plugin: RawPlugin = engine
-            .load_raw_bytes(&common::wasm(&module(phase, fault)))
+            .load_raw_bytes(&common::wasm(module(phase, fault)))
             .expect("the module loads: its faults are only at run time");
         let expected = match phase {
             Phase::Start => "start",
@@ -127,7 +127,7 @@ fn attack(phase: Phase, fault: &'static str, fuel: bool) -> wasp::Error {
         assert_eq!(function(&error), Some(expected), "{error:?}");
         // The engine still runs a healthy plugin.
         let mut healthy = engine
-            .load_raw_bytes(&common::wasm(&module(Phase::Method, "")))
+            .load_raw_bytes(&common::wasm(module(Phase::Method, "")))
             .unwrap()
             .instantiate()
             .unwrap();

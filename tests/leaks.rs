@@ -42,7 +42,7 @@ fn failing_instantiations_leave_memory_flat() {
         ];
         let plugins: Vec<_> = failing
             .iter()
-            .map(|wat| engine.load_raw_bytes(&common::wasm(&wat)).unwrap())
+            .map(|wat| engine.load_raw_bytes(&common::wasm(wat)).unwrap())
             .collect();
         let cycle = |i: usize| {
             let error = plugins[i % plugins.len()].instantiate().unwrap_err();

@@ -622,6 +622,35 @@ fn a_module_beyond_the_size_limit_is_refused() {
     assert!(engine.load_raw_bytes(&common::wasm(b"(module)")).is_ok());
 }
 
+/// A plugin file beyond the size limit is refused after reading one byte more than the limit,
+/// not the whole file.
+#[test]
+fn a_plugin_file_beyond_the_size_limit_is_refused_from_its_path() {
+    let path = common::repo_path("examples/greeter/plugins/greeter-go.wasm");
+    let size = std::fs::metadata(&path).unwrap().len();
+    let engine = Engine::builder().max_module_size(1 << 20).build().unwrap();
+    match engine
+        .load::<dyn greeter_contract::Greeter>(&path)
+        .unwrap_err()
+    {
+        wasp::Error::TooLarge {
+            function,
+            size: reported,
+            limit,
+        } => {
+            assert_eq!(function, "module");
+            assert_eq!((reported, limit), (size, 1 << 20));
+        }
+        other => panic!("expected too large, got {other:?}"),
+    }
+    assert!(engine.load_raw(&path).is_err());
+    let roomy = Engine::builder()
+        .max_module_size(size as usize)
+        .build()
+        .unwrap();
+    assert!(roomy.load::<dyn greeter_contract::Greeter>(&path).is_ok());
+}
+
 /// Engine settings are checked and never overflow.
 #[test]
 fn engine_settings_are_checked() {

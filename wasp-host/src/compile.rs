@@ -75,14 +75,32 @@ pub(crate) fn compile(engine: &Engine, bytes: &[u8]) -> Result<Compiled, Error> 
 }
 
 /// Reads a plugin file: a binary module, or the text format when the file is named `.wat`.
+/// At most `limit` bytes are read: a larger file is refused without reading the rest (the
+/// module size limit, [`EngineBuilder::max_module_size`](crate::EngineBuilder::max_module_size)).
 ///
 /// # Errors
-/// [`Error::Io`] when it cannot be read; [`Error::Wasm`] when a `.wat` file does not parse.
-pub(crate) fn read(path: &Path) -> Result<Vec<u8>, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+/// [`Error::Io`] when it cannot be read; [`Error::TooLarge`] beyond `limit`; [`Error::Wasm`]
+/// when a `.wat` file does not parse.
+pub(crate) fn read(path: &Path, limit: usize) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    // One byte more than the limit tells a file of exactly `limit` bytes from a larger one.
+    file.take((limit as u64).saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() > limit {
+        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
+        return Err(Error::TooLarge {
+            function: "module".to_string(),
+            size,
+            limit: limit as u64,
+        });
+    }
     if path.extension().is_some_and(|e| e == "wat") {
         return wat(&bytes);
     }

@@ -130,7 +130,8 @@ impl Engine {
         contract: Option<&str>,
     ) -> Result<DynamicPlugin, Error> {
         let path = path.as_ref();
-        let plugin = self.load_dynamic_bytes(&compile::read(path)?, contract)?;
+        let plugin =
+            self.load_dynamic_bytes(&compile::read(path, self.limits.max_module_size)?, contract)?;
         Ok(match compile::stem(path) {
             Some(name) => plugin.with_name(name),
             None => plugin,

@@ -55,7 +55,7 @@ impl Engine {
     /// [`Error::Io`] if the file cannot be read; otherwise as [`Engine::load_bytes`].
     pub fn load<C: ?Sized + Contract>(&self, path: impl AsRef<Path>) -> Result<Plugin<C>, Error> {
         let path = path.as_ref();
-        let plugin = self.load_bytes(&compile::read(path)?)?;
+        let plugin = self.load_bytes(&compile::read(path, self.limits.max_module_size)?)?;
         Ok(match compile::stem(path) {
             Some(name) => plugin.with_name(name),
             None => plugin,

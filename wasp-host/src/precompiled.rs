@@ -93,8 +93,10 @@ impl Engine {
         path: impl AsRef<Path>,
     ) -> Result<Plugin<C>, Error> {
         let path = path.as_ref();
+        // No size limit: an artifact is the host's own, and larger than its module.
+        let bytes = compile::read(path, usize::MAX)?;
         // SAFETY: passed on to our caller.
-        let plugin = unsafe { self.load_precompiled_bytes(&compile::read(path)?)? };
+        let plugin = unsafe { self.load_precompiled_bytes(&bytes)? };
         Ok(match compile::stem(path) {
             Some(name) => plugin.with_name(name),
             None => plugin,

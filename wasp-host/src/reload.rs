@@ -172,7 +172,7 @@ impl Engine {
         path: impl AsRef<Path>,
     ) -> Result<Reloadable<C>, Error> {
         let path = path.as_ref();
-        let bytes = crate::compile::read(path)?;
+        let bytes = crate::compile::read(path, self.limits.max_module_size)?;
         let plugin = named(self.load_bytes::<C>(&bytes)?, Some(path));
         Ok(Reloadable::start(
             self,
@@ -289,7 +289,8 @@ impl<C: ?Sized + Contract> Reloadable<C> {
                 ),
             });
         };
-        crate::compile::read(path).inspect_err(|e| self.refused(e))
+        crate::compile::read(path, self.shared.engine.limits.max_module_size)
+            .inspect_err(|e| self.refused(e))
     }
 
     /// Loads `bytes` as a new version, verifies it against contract `C` and, if that

@@ -107,7 +107,13 @@ impl AsyncKv for Host {
     }
 }
 
-type Handle = AsyncInstance<dyn Handler, Host>;
+/// An instance of the handler plugin.
+///
+/// A struct rather than a type alias, for `Send`: inside an `async fn`'s future rustc forgets
+/// the `'static` of a `dyn Handler` named in a held value's type, and then cannot prove that
+/// future `Send` ("implementation of `AsyncHandleFor` is not general enough"), which axum
+/// requires of handlers. A named type without lifetimes keeps it.
+struct Worker(AsyncInstance<dyn Handler, Host>);
 
 /// What every request shares.
 struct App {
@@ -118,7 +124,7 @@ struct App {
     slots: Semaphore,
     /// Idle instances for `Instances::Reuse`. A plain mutex: it is held only to push or pop,
     /// never across an await.
-    idle: Mutex<Vec<Handle>>,
+    idle: Mutex<Vec<Worker>>,
 }
 
 /// Loads the plugin and serves HTTP on `listener` until `shutdown` completes.
@@ -184,32 +190,28 @@ impl App {
         // Held until the instance is dropped or back in the free list: every instance alive
         // holds a permit or sits idle, so no more than MAX_INSTANCES exist and the allocator
         // never runs out of slots. The semaphore is never closed.
-        let _permit = self
-            .slots
-            .acquire()
-            .await
-            .expect("the semaphore stays open");
+        let _permit = self.slots.acquire().await.expect("the semaphore stays open");
         let reused = match self.instances {
             Instances::Fresh => None,
             Instances::Reuse => self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop(),
         };
-        let mut instance = match reused {
-            Some(instance) => instance,
+        let mut worker = match reused {
+            Some(worker) => worker,
             None => {
                 let host = Host {
                     store: self.store.clone(),
                 };
-                self.plugin.instantiate_async(host).await?
+                Worker(self.plugin.instantiate_async(host).await?)
             }
         };
         // If the client goes away mid-call, axum drops this future: the call is cancelled and
         // the instance dropped with it, never returned to the free list.
-        let result = instance.handle(method, path, body).await;
-        if self.instances == Instances::Reuse && !AsyncInstance::is_poisoned(&instance) {
+        let result = worker.0.handle(method, path, body).await;
+        if self.instances == Instances::Reuse && !AsyncInstance::is_poisoned(&worker.0) {
             self.idle
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .push(instance);
+                .push(worker);
         }
         result
     }

@@ -190,7 +190,11 @@ impl App {
         // Held until the instance is dropped or back in the free list: every instance alive
         // holds a permit or sits idle, so no more than MAX_INSTANCES exist and the allocator
         // never runs out of slots. The semaphore is never closed.
-        let _permit = self.slots.acquire().await.expect("the semaphore stays open");
+        let _permit = self
+            .slots
+            .acquire()
+            .await
+            .expect("the semaphore stays open");
         let reused = match self.instances {
             Instances::Fresh => None,
             Instances::Reuse => self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop(),

@@ -194,7 +194,7 @@ fn from_exports(
         &engine.inner,
         limits,
         wasi.build_p1(),
-        <NoHost as HostContract<()>>::into_dispatch(()),
+        crate::store::Host::Blocking(<NoHost as HostContract<()>>::into_dispatch(())),
         std::sync::Arc::from("(reading the contract descriptor)"),
         0,
         monotonic_start,

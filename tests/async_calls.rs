@@ -545,3 +545,37 @@ fn output_is_captured_from_async_calls() {
         assert_eq!(printed, b"from an async call\n");
     });
 }
+
+/// A blocking instance called from inside the runtime (a mistake the async API exists to
+/// avoid) must not take the host down when its plugin makes a WASI call: wasmtime-wasi
+/// cannot block there, and the call fails with an error that names the fix.
+#[test]
+fn a_blocking_call_inside_the_runtime_is_an_error_not_a_panic() {
+    run(Duration::from_secs(60), async {
+        let plugin = common::sandbox_plugin();
+        let config = InstanceConfig::new().stdout(Output::Capture);
+        let mut sandbox = plugin.instantiate_with((), &config).unwrap();
+        match sandbox.print("from a blocking call\n".into()) {
+            Err(wasp::Error::Trap { message, .. }) => {
+                assert!(message.contains("instantiate_async"), "{message}")
+            }
+            other => panic!("expected an error naming the async API, got {other:?}"),
+        }
+        assert!(wasp_host::Instance::is_poisoned(&sandbox));
+        // Calls that make no WASI call work there, as before.
+        let mut greeter = common::engine()
+            .load::<dyn Greeter>(greeter_path("rust"))
+            .unwrap()
+            .instantiate(Blocking)
+            .unwrap();
+        assert_eq!(greeter.callback().unwrap(), "Hello Nic");
+    });
+}
+
+struct Blocking;
+
+impl greeter_contract::GreeterHost for Blocking {
+    fn call_me(&mut self, name: String) -> String {
+        format!("Hello {name}")
+    }
+}

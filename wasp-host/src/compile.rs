@@ -223,10 +223,9 @@ impl Loaded {
             ));
         }
         let (mut store, output) = self.store(plugin, config, Host::Blocking(host))?;
-        let instance = self
-            .pre
-            .instantiate(&mut store)
-            .map_err(|e| instantiation_failure(&mut store, &self.limits, e))?;
+        let instance =
+            crate::failure::outside_runtime("start", || self.pre.instantiate(&mut store))?
+                .map_err(|e| instantiation_failure(&mut store, &self.limits, e))?;
         Core::new(store, instance, &self.exports, self.limits.clone(), output)
     }
 

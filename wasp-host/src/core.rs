@@ -8,7 +8,7 @@
 
 use crate::deadline::{CancelHandle, Stop, Watch};
 use crate::engine::Limits;
-use crate::failure::plugin_failure;
+use crate::failure::{outside_runtime, plugin_failure};
 use crate::linking::{call_alloc, call_alloc_async};
 use crate::logging::CALL_TARGET;
 use crate::output::{Captured, CapturedOutput, Stream};
@@ -116,7 +116,9 @@ impl Core {
     ) -> Result<Core, Error> {
         let (mut core, initialize) = Core::resolve(store, instance, exports, limits, output)?;
         let outcome = match initialize {
-            Some(init) => init.call(&mut core.store, &[], &mut []),
+            Some(init) => outside_runtime(wasp_abi::INITIALIZE_EXPORT, || {
+                init.call(&mut core.store, &[], &mut [])
+            })?,
             None => Ok(()),
         };
         core.initialized(outcome)?;
@@ -441,9 +443,11 @@ impl Core {
         };
         // Armed by the call: the allocation and the method share one deadline and one fuel
         // budget.
-        let ptr = match call_alloc(&mut self.store, alloc, total) {
-            Ok(ptr) => ptr,
-            Err(e) => return Err(self.failed(ALLOC_EXPORT, e)),
+        let store = &mut self.store;
+        let ptr = match outside_runtime(ALLOC_EXPORT, || call_alloc(store, alloc, total)) {
+            Ok(Ok(ptr)) => ptr,
+            Ok(Err(e)) => return Err(self.failed(ALLOC_EXPORT, e)),
+            Err(error) => return Err(self.fail(error)),
         };
         self.place_at(memory, args, ptr, total)
     }
@@ -554,7 +558,13 @@ impl Core {
         // handle pushed one value per wasm parameter (counted by `check_arity`), each the
         // zero-extended bits of a numeric value, which is a valid ValRaw of any numeric
         // type; the first `len` slots are initialised and have room for the one result.
-        let outcome = unsafe { func.call_unchecked(&mut self.store, raw_slice) };
+        let store = &mut self.store;
+        let outcome = match outside_runtime(&self.exports[method].spec.label, || unsafe {
+            func.call_unchecked(store, raw_slice)
+        }) {
+            Ok(outcome) => outcome,
+            Err(error) => return Err(self.fail(error)),
+        };
         // SAFETY: when the method has a result, the call wrote it into slot 0, which was
         // initialised before the call anyway.
         let bits = if has_result && outcome.is_ok() {

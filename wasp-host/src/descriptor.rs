@@ -139,7 +139,11 @@ pub(crate) fn read(engine: &Engine, compiled: &Compiled) -> Result<Descriptors, 
         return Err(ReadError::Absent);
     }
     let mut all = Vec::new();
-    for text in from_exports(engine, compiled, &exports)? {
+    let texts = crate::failure::outside_runtime("(reading the contract descriptor)", || {
+        from_exports(engine, compiled, &exports)
+    })
+    .map_err(ReadError::Other)??;
+    for text in texts {
         all.extend(
             descriptor::parse_section(&text).map_err(|e| invalid(format!("the plugin's {e}")))?,
         );

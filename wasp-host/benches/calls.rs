@@ -381,69 +381,37 @@ fn main() {
     });
     let name = "sum/async";
     let mut group = c.benchmark_group(name);
-    group.bench_function("wasp", |b| {
-        b.iter_custom(|iters| {
-            runtime.block_on(async {
-                let started = std::time::Instant::now();
-                for _ in 0..iters {
-                    black_box(
-                        wasp_async
-                            .sum(black_box(3), black_box(2))
-                            .await
-                            .expect("sum"),
-                    );
-                }
-                started.elapsed()
-            })
-        })
+    bench_async(&mut group, "wasp", &runtime, async || {
+        black_box(
+            wasp_async
+                .sum(black_box(3), black_box(2))
+                .await
+                .expect("sum"),
+        );
     });
     bench(&mut group, "wasp-sync", || {
         wasp_sync.sum(black_box(3), black_box(2)).expect("sum")
     });
-    group.bench_function("raw", |b| {
-        b.iter_custom(|iters| {
-            runtime.block_on(async {
-                let started = std::time::Instant::now();
-                for _ in 0..iters {
-                    black_box(warm_async.sum_async(black_box(3), black_box(2)).await);
-                }
-                started.elapsed()
-            })
-        })
+    bench_async(&mut group, "raw", &runtime, async || {
+        black_box(warm_async.sum_async(black_box(3), black_box(2)).await);
     });
     group.finish();
 
     let name = "hello/async";
     let mut group = c.benchmark_group(name);
-    group.bench_function("wasp", |b| {
-        b.iter_custom(|iters| {
-            runtime.block_on(async {
-                let started = std::time::Instant::now();
-                for _ in 0..iters {
-                    black_box(
-                        wasp_async
-                            .hello(black_box(NAME).to_string())
-                            .await
-                            .expect("hello"),
-                    );
-                }
-                started.elapsed()
-            })
-        })
+    bench_async(&mut group, "wasp", &runtime, async || {
+        black_box(
+            wasp_async
+                .hello(black_box(NAME).to_string())
+                .await
+                .expect("hello"),
+        );
     });
     bench(&mut group, "wasp-sync", || {
         wasp_sync.hello(black_box(NAME).to_string()).expect("hello")
     });
-    group.bench_function("raw", |b| {
-        b.iter_custom(|iters| {
-            runtime.block_on(async {
-                let started = std::time::Instant::now();
-                for _ in 0..iters {
-                    black_box(warm_async.hello_async(black_box(NAME)).await);
-                }
-                started.elapsed()
-            })
-        })
+    bench_async(&mut group, "raw", &runtime, async || {
+        black_box(warm_async.hello_async(black_box(NAME)).await);
     });
     group.finish();
 
@@ -451,16 +419,8 @@ fn main() {
     // (boxed, awaited on the plugin's fiber) against the blocking one.
     let name = "callback/async";
     let mut group = c.benchmark_group(name);
-    group.bench_function("wasp", |b| {
-        b.iter_custom(|iters| {
-            runtime.block_on(async {
-                let started = std::time::Instant::now();
-                for _ in 0..iters {
-                    black_box(wasp_async.callback().await.expect("callback"));
-                }
-                started.elapsed()
-            })
-        })
+    bench_async(&mut group, "wasp", &runtime, async || {
+        black_box(wasp_async.callback().await.expect("callback"));
     });
     bench(&mut group, "wasp-sync", || {
         wasp_sync.callback().expect("callback")
@@ -526,6 +486,28 @@ fn bench<O>(
     mut routine: impl FnMut() -> O,
 ) {
     group.bench_function(name, |b| b.iter(&mut routine));
+}
+
+/// Benchmarks one awaited call per iteration on `runtime`: each sample awaits its
+/// iterations one after the other inside one `block_on`, so that what is measured is the
+/// call, not the runtime's entry.
+fn bench_async<O>(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    runtime: &tokio::runtime::Runtime,
+    mut routine: impl AsyncFnMut() -> O,
+) {
+    group.bench_function(name, |b| {
+        b.iter_custom(|iters| {
+            runtime.block_on(async {
+                let started = std::time::Instant::now();
+                for _ in 0..iters {
+                    black_box(routine().await);
+                }
+                started.elapsed()
+            })
+        })
+    });
 }
 
 /// Criterion's default results directory (`$CRITERION_HOME`, else the cargo target

@@ -29,6 +29,9 @@ use wasp::{AsyncHandleFor, Contract, Handle};
 ///   arbitrary point, so the instance is poisoned ([`wasp::Error::Poisoned`] from then on)
 ///   and never corrupted or reused.
 ///
+/// Yielding needs the engine's clock: an engine with neither a call nor an instantiation
+/// timeout compiles no epoch checks, and a computing plugin then holds its thread until done.
+///
 /// Calls must run inside a tokio runtime (current-thread or multi-thread; WASI's futures
 /// use its I/O and timers). An `AsyncInstance` is `Send` (it may move between tasks and
 /// threads) but not `Sync`: calls take `&mut`, one at a time; its call futures are `Send`.

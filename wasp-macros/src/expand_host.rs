@@ -210,34 +210,77 @@ pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
     }
 }
 
+/// What both dispatchers' arms for host function `m` are made of: its name, the count of its
+/// wasm parameters, a `let` per argument lifted from the plugin's memory, their names, and the
+/// lowering of the answer `__r`.
+struct ArmParts {
+    name: LitStr,
+    counts: Vec<TokenStream>,
+    lifts: Vec<TokenStream>,
+    arg_idents: Vec<syn::Ident>,
+    lower: TokenStream,
+}
+
+impl ArmParts {
+    fn new(m: &Method) -> ArmParts {
+        let name = LitStr::new(&m.ident.to_string(), m.ident.span());
+        let counts = m
+            .params
+            .iter()
+            .map(|p| {
+                let ty = &p.erased;
+                quote_spanned!(ty.span()=>
+                    + <<#ty as ::wasp::__private::Wire>::Abi as ::wasp::__private::Abi>::PARAMS.len()
+                )
+            })
+            .collect();
+        let mut lifts = Vec::new();
+        let mut arg_idents = Vec::new();
+        for (i, p) in m.params.iter().enumerate() {
+            let arg = format_ident!("__a{}", i);
+            let ty = &p.erased;
+            let args = local("__args");
+            lifts.push(quote_spanned!(ty.span()=> let #arg = #args.lift::<#ty>()?;));
+            arg_idents.push(arg);
+        }
+        let ret = &m.ret.erased;
+        let r = local("__r");
+        let lower = quote_spanned!(ret.span()=>
+            <#ret as ::wasp::__private::WireResult>::host_return(#r, #name)
+        );
+        ArmParts {
+            name,
+            counts,
+            lifts,
+            arg_idents,
+            lower,
+        }
+    }
+
+    /// `call`, the host's answer, through `host_result` when the function is fallible.
+    fn answer(&self, m: &Method, call: TokenStream) -> TokenStream {
+        let name = &self.name;
+        if m.fallible {
+            quote!(::wasp::__private::host_result(#name, #call)?)
+        } else {
+            call
+        }
+    }
+}
+
 fn dispatch_arm(trait_ident: &syn::Ident, pattern: TokenStream, m: &Method) -> TokenStream {
     let ident = &m.ident;
-    let name = LitStr::new(&ident.to_string(), ident.span());
-    let counts = m.params.iter().map(|p| {
-        let ty = &p.erased;
-        quote_spanned!(ty.span()=>
-            + <<#ty as ::wasp::__private::Wire>::Abi as ::wasp::__private::Abi>::PARAMS.len()
-        )
-    });
-    let mut lifts = Vec::new();
-    let mut arg_idents = Vec::new();
-    for (i, p) in m.params.iter().enumerate() {
-        let arg = format_ident!("__a{}", i);
-        let ty = &p.erased;
-        let args = local("__args");
-        lifts.push(quote_spanned!(ty.span()=> let #arg = #args.lift::<#ty>()?;));
-        arg_idents.push(arg);
-    }
-    let call = quote!(<__WaspHost as #trait_ident>::#ident(&mut self.0, #(#arg_idents),*));
-    let call = if m.fallible {
-        quote!(::wasp::__private::host_result(#name, #call)?)
-    } else {
-        call
-    };
-    let ret = &m.ret.erased;
-    let r = local("__r");
-    let lower = quote_spanned!(ret.span()=>
-        <#ret as ::wasp::__private::WireResult>::host_return(#r, #name)
+    let parts = ArmParts::new(m);
+    let ArmParts {
+        name,
+        counts,
+        lifts,
+        arg_idents,
+        lower,
+    } = &parts;
+    let call = parts.answer(
+        m,
+        quote!(<__WaspHost as #trait_ident>::#ident(&mut self.0, #(#arg_idents),*)),
     );
     let cfgs = m.cfg_attrs();
     quote! {
@@ -287,33 +330,17 @@ fn async_dispatch_arm(
     m: &Method,
 ) -> TokenStream {
     let ident = &m.ident;
-    let name = LitStr::new(&ident.to_string(), ident.span());
-    let counts = m.params.iter().map(|p| {
-        let ty = &p.erased;
-        quote_spanned!(ty.span()=>
-            + <<#ty as ::wasp::__private::Wire>::Abi as ::wasp::__private::Abi>::PARAMS.len()
-        )
-    });
-    let mut lifts = Vec::new();
-    let mut arg_idents = Vec::new();
-    for (i, p) in m.params.iter().enumerate() {
-        let arg = format_ident!("__a{}", i);
-        let ty = &p.erased;
-        let args = local("__args");
-        lifts.push(quote_spanned!(ty.span()=> let #arg = #args.lift::<#ty>()?;));
-        arg_idents.push(arg);
-    }
-    let call =
-        quote!(<__WaspHost as #async_trait_ident>::#ident(&mut self.0, #(#arg_idents),*).await);
-    let call = if m.fallible {
-        quote!(::wasp::__private::host_result(#name, #call)?)
-    } else {
-        call
-    };
-    let ret = &m.ret.erased;
-    let r = local("__r");
-    let lower = quote_spanned!(ret.span()=>
-        <#ret as ::wasp::__private::WireResult>::host_return(#r, #name)
+    let parts = ArmParts::new(m);
+    let ArmParts {
+        name,
+        counts,
+        lifts,
+        arg_idents,
+        lower,
+    } = &parts;
+    let call = parts.answer(
+        m,
+        quote!(<__WaspHost as #async_trait_ident>::#ident(&mut self.0, #(#arg_idents),*).await),
     );
     let cfgs = m.cfg_attrs();
     // The arguments are read before the host's future starts, and the reader is gone before

@@ -4,7 +4,7 @@
 //! implements [`HostInterface`] and [`HostContract`] for `dyn YourHostTrait`. Users name
 //! these traits only in bounds; an engine (such as `wasp-host`) consumes them.
 
-use crate::runtime::{Backend, HostDispatch};
+use crate::runtime::{AsyncBackend, AsyncHostDispatch, Backend, HostDispatch};
 
 /// A plugin contract: implemented by `#[wasp::plugin]` for `dyn Trait`, so that a host
 /// writes `engine.load::<dyn Greeter>(path)`.
@@ -33,6 +33,13 @@ pub trait HandleFor<B: Backend>: Contract {
     type Handle: Handle<B>;
 }
 
+/// The typed async handle of contract `Self` over an engine's async backend `B`:
+/// implemented by `#[wasp::plugin]` for every `B`. Its methods are the trait's, as `async fn`.
+pub trait AsyncHandleFor<B: AsyncBackend>: Contract {
+    /// The generated async handle.
+    type AsyncHandle: Handle<B>;
+}
+
 /// A generated typed handle around an engine's backend `B`.
 pub trait Handle<B>: Send + Sized + 'static {
     /// The handle over `backend`.
@@ -57,6 +64,14 @@ pub trait HostContract<H>: HostInterface {
     fn into_dispatch(host: H) -> Box<dyn HostDispatch>;
 }
 
+/// Turns a host value `H` into the dispatcher an engine awaits when the plugin calls a host
+/// function of an async instance. `#[wasp::host]` implements it for `dyn HostTrait` and
+/// every `H` that implements the generated `AsyncHostTrait`.
+pub trait AsyncHostContract<H>: HostInterface {
+    #[doc(hidden)]
+    fn into_async_dispatch(host: H) -> Box<dyn AsyncHostDispatch>;
+}
+
 /// The host side of a contract that names no host functions; instantiate such plugins with
 /// `()`.
 pub enum NoHost {}
@@ -69,6 +84,12 @@ impl HostInterface for NoHost {
 
 impl HostContract<()> for NoHost {
     fn into_dispatch(host: ()) -> Box<dyn HostDispatch> {
+        Box::new(crate::runtime::NoDispatch(host))
+    }
+}
+
+impl AsyncHostContract<()> for NoHost {
+    fn into_async_dispatch(host: ()) -> Box<dyn AsyncHostDispatch> {
         Box::new(crate::runtime::NoDispatch(host))
     }
 }

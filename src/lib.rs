@@ -93,7 +93,10 @@ mod schema;
 mod wire;
 
 pub use crate::log::log_enabled;
-pub use contract::{Contract, Handle, HandleFor, HostContract, HostInterface, NoHost};
+pub use contract::{
+    AsyncHandleFor, AsyncHostContract, Contract, Handle, HandleFor, HostContract, HostInterface,
+    NoHost,
+};
 pub use error::{Error, HostError, HostResult, Location};
 pub use schema::Schema;
 pub use wasp_abi::descriptor;

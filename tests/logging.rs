@@ -225,3 +225,64 @@ fn a_hand_written_module_asks_the_level_and_logs() {
     // A longer line than the host keeps is cut at the maximum.
     assert_eq!(logged[1].message().len(), wasp_abi::MAX_LOG_LINE as usize);
 }
+
+/// The call span follows an async call's future across its suspensions, and the plugin's
+/// log lines happen inside it.
+#[test]
+fn async_calls_run_in_their_span() {
+    let plugin = sandbox_plugin();
+    let (id, events) = record(LevelFilter::DEBUG, || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let mut p = plugin.instantiate_async(()).await.unwrap();
+            p.log(3, "inside".into()).await.unwrap();
+            p.env_vars().await.unwrap();
+            let id = wasp_host::AsyncInstance::id(&p);
+            // A host function that sleeps suspends the call: its span is exited, then
+            // entered again when the call resumes.
+            let mut greeter = engine()
+                .load::<dyn greeter_contract::Greeter>(repo_path(
+                    "examples/greeter/plugins/greeter-rust.wasm",
+                ))
+                .unwrap()
+                .instantiate_async(SleepyHost)
+                .await
+                .unwrap();
+            greeter.callback().await.unwrap();
+            id
+        })
+    });
+    let resumed = events
+        .spans()
+        .into_iter()
+        .find(|s| s.target == CALL_TARGET && s.field("method") == "callback")
+        .expect("the callback's span");
+    assert!(resumed.entered >= 2, "{resumed:?}");
+    assert_eq!(resumed.entered, resumed.exited);
+    let spans: Vec<_> = events
+        .spans()
+        .into_iter()
+        .filter(|s| s.target == CALL_TARGET)
+        .collect();
+    let methods: Vec<&str> = spans.iter().map(|s| s.field("method")).collect();
+    assert_eq!(methods, ["log", "env_vars", "callback"]);
+    for span in &spans[..2] {
+        assert_eq!(span.field("instance"), id.to_string());
+        assert!(span.entered >= 1 && span.entered == span.exited, "{span:?}");
+    }
+    let line = &events.events_of(LOG_TARGET)[0];
+    assert_eq!(line.parent.as_ref().unwrap()["method"], "log");
+    assert_eq!(line.message(), "inside");
+}
+
+struct SleepyHost;
+
+impl greeter_contract::AsyncGreeterHost for SleepyHost {
+    async fn call_me(&mut self, name: String) -> String {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        format!("Hello {name}")
+    }
+}

@@ -15,7 +15,7 @@
 //! figure in it mixes two runs.
 
 use criterion::Criterion;
-use greeter_contract::{Greeter, GreeterHost};
+use greeter_contract::{AsyncGreeterHost, Greeter, GreeterHost};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -45,6 +45,12 @@ struct Host;
 
 impl GreeterHost for Host {
     fn call_me(&mut self, name: String) -> String {
+        format!("Hello {name}")
+    }
+}
+
+impl AsyncGreeterHost for Host {
+    async fn call_me(&mut self, name: String) -> String {
         format!("Hello {name}")
     }
 }
@@ -172,6 +178,33 @@ struct RawInstance {
 impl RawInstance {
     fn sum(&mut self, a: i32, b: i32) -> i32 {
         self.sum.call(&mut self.store, (a, b)).expect("sum")
+    }
+
+    /// `sum` as a future, as a hand-written async host calls it.
+    async fn sum_async(&mut self, a: i32, b: i32) -> i32 {
+        self.sum
+            .call_async(&mut self.store, (a, b))
+            .await
+            .expect("sum")
+    }
+
+    /// `hello` as a future: the allocation and the method each a `call_async`.
+    async fn hello_async(&mut self, name: &str) -> String {
+        let len = name.len();
+        let ptr = self
+            .alloc
+            .call_async(&mut self.store, len as i32)
+            .await
+            .expect("wasp_alloc") as u32 as usize;
+        self.memory.data_mut(&mut self.store)[ptr..ptr + len].copy_from_slice(name.as_bytes());
+        let packed = self
+            .hello
+            .call_async(&mut self.store, (ptr as i32, len as i32))
+            .await
+            .expect("hello") as u64;
+        let (ptr, len) = (packed as u32 as usize, (packed >> 32) as usize);
+        let bytes = &self.memory.data(&self.store)[ptr..ptr + len];
+        std::str::from_utf8(bytes).expect("UTF-8").to_owned()
     }
 
     /// `sum` with a fresh fuel budget, as a host metering each call sets it.
@@ -323,6 +356,78 @@ fn main() {
     bench(&mut group, "raw", || raw.fresh_hello());
     group.finish();
 
+    // Async calls on a warm instance, on a current-thread tokio runtime: each sample awaits
+    // its calls one after the other inside one `block_on`, so what is measured is the call,
+    // not the runtime's entry. `wasp-sync` is the blocking handle on the same engine and
+    // plugin, for the async call's overhead over it; `raw` is wasmtime's own `call_async`.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let mut wasp_async = runtime
+        .block_on(plugin.instantiate_async(Host))
+        .expect("instantiate_async");
+    let mut wasp_sync = plugin.instantiate(Host).expect("instantiate");
+    let mut warm_async = raw.warm();
+    runtime.block_on(async {
+        assert_eq!(wasp_async.sum(3, 2).await.expect("sum"), 5);
+        assert_eq!(warm_async.sum_async(3, 2).await, 5);
+        assert_eq!(
+            wasp_async.hello(NAME.to_string()).await.expect("hello"),
+            GREETING
+        );
+        assert_eq!(warm_async.hello_async(NAME).await, GREETING);
+        assert_eq!(wasp_async.callback().await.expect("callback"), GREETING);
+    });
+    let name = "sum/async";
+    let mut group = c.benchmark_group(name);
+    bench_async(&mut group, "wasp", &runtime, async || {
+        black_box(
+            wasp_async
+                .sum(black_box(3), black_box(2))
+                .await
+                .expect("sum"),
+        );
+    });
+    bench(&mut group, "wasp-sync", || {
+        wasp_sync.sum(black_box(3), black_box(2)).expect("sum")
+    });
+    bench_async(&mut group, "raw", &runtime, async || {
+        black_box(warm_async.sum_async(black_box(3), black_box(2)).await);
+    });
+    group.finish();
+
+    let name = "hello/async";
+    let mut group = c.benchmark_group(name);
+    bench_async(&mut group, "wasp", &runtime, async || {
+        black_box(
+            wasp_async
+                .hello(black_box(NAME).to_string())
+                .await
+                .expect("hello"),
+        );
+    });
+    bench(&mut group, "wasp-sync", || {
+        wasp_sync.hello(black_box(NAME).to_string()).expect("hello")
+    });
+    bench_async(&mut group, "raw", &runtime, async || {
+        black_box(warm_async.hello_async(black_box(NAME)).await);
+    });
+    group.finish();
+
+    // A call into the plugin that calls the host back: the async host function's future
+    // (boxed, awaited on the plugin's fiber) against the blocking one.
+    let name = "callback/async";
+    let mut group = c.benchmark_group(name);
+    bench_async(&mut group, "wasp", &runtime, async || {
+        black_box(wasp_async.callback().await.expect("callback"));
+    });
+    bench(&mut group, "wasp-sync", || {
+        wasp_sync.callback().expect("callback")
+    });
+    group.finish();
+    drop((wasp_async, wasp_sync, warm_async));
+
     // Raw calls: resolved once (`RawFunc`) they should cost what a typed handle call costs;
     // by name, `call` also finds the export and checks its type on every call.
     let raw_module = engine.load_raw(RAW_MODULE).expect("load the raw module");
@@ -363,6 +468,7 @@ fn main() {
     c.final_summary();
     if benchmarking() {
         summary(&output, started);
+        async_summary(&output, started);
     }
 }
 
@@ -380,6 +486,28 @@ fn bench<O>(
     mut routine: impl FnMut() -> O,
 ) {
     group.bench_function(name, |b| b.iter(&mut routine));
+}
+
+/// Benchmarks one awaited call per iteration on `runtime`: each sample awaits its
+/// iterations one after the other inside one `block_on`, so that what is measured is the
+/// call, not the runtime's entry.
+fn bench_async<O>(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    runtime: &tokio::runtime::Runtime,
+    mut routine: impl AsyncFnMut() -> O,
+) {
+    group.bench_function(name, |b| {
+        b.iter_custom(|iters| {
+            runtime.block_on(async {
+                let started = std::time::Instant::now();
+                for _ in 0..iters {
+                    black_box(routine().await);
+                }
+                started.elapsed()
+            })
+        })
+    });
 }
 
 /// Criterion's default results directory (`$CRITERION_HOME`, else the cargo target
@@ -432,13 +560,15 @@ fn estimate(output: &Path, group: &str, function: &str, started: SystemTime) -> 
 
 fn summary(output: &Path, started: SystemTime) {
     // The targets the performance issue sets for Wasp against raw wasmtime.
-    const ROWS: [(&str, f64); 6] = [
+    const ROWS: [(&str, f64); 8] = [
         ("sum/warm", 1.5),
         ("sum/fuel", 1.5),
         ("hello/warm", 3.0),
         ("sum/fresh-instance", 1.5),
         ("hello/fresh-instance", 1.5),
         ("sum/raw-api", 1.5),
+        ("sum/async", 1.5),
+        ("hello/async", 3.0),
     ];
     println!();
     println!("Criterion's estimates from this run, per call, and their ratios:");
@@ -468,6 +598,29 @@ fn summary(output: &Path, started: SystemTime) {
             times(vs_native),
             target_text,
             met
+        );
+    }
+}
+
+/// What an async call costs over the blocking call on the same warm instance.
+fn async_summary(output: &Path, started: SystemTime) {
+    println!();
+    println!("Async calls over blocking ones (same engine, plugin and warm instance):");
+    println!(
+        "{:<22} {:>10} {:>10} {:>10}",
+        "group", "async", "blocking", "async/blocking"
+    );
+    for group in ["sum/async", "hello/async", "callback/async"] {
+        let get = |name: &str| estimate(output, group, name, started);
+        let (Some(wasp), Some(sync)) = (get("wasp"), get("wasp-sync")) else {
+            continue;
+        };
+        println!(
+            "{:<22} {:>10} {:>10} {:>10}",
+            group,
+            time(Some(wasp)),
+            time(Some(sync)),
+            times(Some(wasp / sync))
         );
     }
 }

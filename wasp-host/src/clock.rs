@@ -11,8 +11,10 @@
 //! every instance of those, and the thread stops within one tick of the last of them being
 //! dropped. An engine without a call timeout starts no thread.
 
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::Waker;
 use std::time::Duration;
 use wasp::Error;
 
@@ -34,44 +36,117 @@ pub(crate) fn deadline_ticks(timeout: Duration) -> u64 {
 /// A running clock thread; it stops when the last holder drops this.
 #[derive(Debug)]
 pub(crate) struct Clock {
-    stop: Arc<AtomicBool>,
+    shared: Arc<Shared>,
+}
+
+/// What the clock thread and the clock's holders share.
+#[derive(Debug, Default)]
+struct Shared {
+    stop: AtomicBool,
     /// The ticks so far, advanced with the epoch: wasmtime does not say what the epoch is,
     /// and deadlines are kept in ticks (see `deadline.rs`).
     ticks: Arc<AtomicU64>,
+    /// Async calls waiting outside wasm for their deadline (`deadline.rs`, `Watch`): by
+    /// timer id, the tick to wake at and the task to wake. Only calls that suspended are
+    /// here, so it holds at most one entry per waiting call.
+    timers: Mutex<Timers>,
+}
+
+#[derive(Debug, Default)]
+struct Timers {
+    next_id: u64,
+    waiting: HashMap<u64, (u64, Waker)>,
 }
 
 impl Clock {
     /// Starts a thread advancing `engine`'s epoch every [`TICK`].
     pub(crate) fn start(engine: &wasmtime::Engine) -> Result<Arc<Clock>, Error> {
-        let stop = Arc::new(AtomicBool::new(false));
-        let ticks = Arc::new(AtomicU64::new(0));
-        let (engine, thread_stop, thread_ticks) = (engine.clone(), stop.clone(), ticks.clone());
+        let shared = Arc::new(Shared::default());
+        let (engine, thread) = (engine.clone(), shared.clone());
         std::thread::Builder::new()
             .name("wasp-clock".to_string())
             .spawn(move || {
-                while !thread_stop.load(Ordering::Relaxed) {
+                let mut due = Vec::new();
+                while !thread.stop.load(Ordering::Relaxed) {
                     std::thread::sleep(TICK);
                     // The count first: a deadline callback the epoch triggers then sees the
                     // tick that triggered it.
-                    thread_ticks.fetch_add(1, Ordering::Release);
+                    let now = thread.ticks.fetch_add(1, Ordering::Release) + 1;
                     engine.increment_epoch();
+                    thread.take_due(now, &mut due);
+                    // Woken outside the lock: a waker may run code that registers a timer.
+                    for waker in due.drain(..) {
+                        waker.wake();
+                    }
                 }
             })
             .map_err(|e| Error::Wasm {
                 message: format!("cannot start the engine's clock thread: {e}"),
             })?;
-        Ok(Arc::new(Clock { stop, ticks }))
+        Ok(Arc::new(Clock { shared }))
     }
 
     /// The count of ticks since the clock started, to read without going through the clock.
     pub(crate) fn ticks(&self) -> Arc<AtomicU64> {
-        self.ticks.clone()
+        self.shared.ticks.clone()
+    }
+
+    /// The current tick.
+    pub(crate) fn now(&self) -> u64 {
+        self.shared.ticks.load(Ordering::Acquire)
+    }
+
+    /// Wakes `waker` once the clock reaches tick `at`: registers a timer, or updates timer
+    /// `id` when given one, and returns its id. The timer ends when it fires or with
+    /// [`Clock::cancel_timer`].
+    pub(crate) fn wake_at(&self, id: Option<u64>, at: u64, waker: &Waker) -> u64 {
+        let mut timers = self.shared.lock_timers();
+        let id = id.unwrap_or_else(|| {
+            timers.next_id += 1;
+            timers.next_id
+        });
+        match timers.waiting.get_mut(&id) {
+            Some((_, w)) if w.will_wake(waker) => {}
+            Some(entry) => *entry = (at, waker.clone()),
+            None => {
+                timers.waiting.insert(id, (at, waker.clone()));
+            }
+        }
+        id
+    }
+
+    /// Forgets timer `id`, if it has not fired.
+    pub(crate) fn cancel_timer(&self, id: u64) {
+        self.shared.lock_timers().waiting.remove(&id);
+    }
+}
+
+impl Shared {
+    fn lock_timers(&self) -> std::sync::MutexGuard<'_, Timers> {
+        // The map stays consistent whatever panicked while holding it.
+        self.timers.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Moves the wakers of the timers due at tick `now` into `due`.
+    fn take_due(&self, now: u64, due: &mut Vec<Waker>) {
+        let mut timers = self.lock_timers();
+        if timers.waiting.is_empty() {
+            return;
+        }
+        timers.waiting.retain(|_, (at, waker)| {
+            if *at <= now {
+                due.push(waker.clone());
+                false
+            } else {
+                true
+            }
+        });
     }
 }
 
 impl Drop for Clock {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
+        self.shared.stop.store(true, Ordering::Relaxed);
     }
 }
 

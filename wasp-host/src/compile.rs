@@ -5,15 +5,15 @@ use crate::config::{self, InstanceConfig};
 use crate::core::{Core, ModuleExports};
 use crate::engine::{Engine, Limits};
 use crate::failure::{instantiation_failure, wasm_error};
-use crate::store::{StoreData, new_store};
+use crate::store::{Host, StoreData, new_store};
 use crate::wasm::{describe_func_type, describe_wasm, func_type_is};
 use std::fmt;
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use wasmtime::{InstancePre, Linker, Module, ModuleExport};
-use wasp::__private::HostDispatch;
 use wasp::Error;
+use wasp_abi::descriptor::HostInterface;
 use wasp_abi::{ALLOC_EXPORT, INITIALIZE_EXPORT, MEMORY_EXPORT, ValType};
 
 /// A module compiled for an engine, with the bytes it was compiled from.
@@ -131,6 +131,20 @@ pub(crate) struct Loaded {
     limits: Limits,
     pre: InstancePre<StoreData>,
     pub(crate) exports: ModuleExports,
+    /// What async instances link: the same imports, with WASI and the host functions as
+    /// futures. Linked on the first `instantiate_async`, so that plugins only ever called
+    /// blocking pay nothing for it.
+    linking: AsyncLinking,
+}
+
+/// What linking a module for async instances needs, and its outcome once done.
+struct AsyncLinking {
+    module: Module,
+    host: Option<HostInterface>,
+    /// Imports of other contracts' host modules, linked to traps (see `verify.rs`).
+    trap_unknown: bool,
+    /// The linked module, or why it cannot be linked (kept as text: errors are not `Clone`).
+    pre: OnceLock<Result<InstancePre<StoreData>, String>>,
 }
 
 impl fmt::Debug for Loaded {
@@ -152,6 +166,8 @@ impl Loaded {
         module: &Module,
         linker: &Linker<StoreData>,
         exports: ModuleExports,
+        host: Option<&HostInterface>,
+        trap_unknown: bool,
     ) -> Result<Loaded, Error> {
         let pre = linker.instantiate_pre(module).map_err(wasm_error)?;
         Ok(Loaded {
@@ -159,6 +175,30 @@ impl Loaded {
             limits: engine.limits.clone(),
             pre,
             exports,
+            linking: AsyncLinking {
+                module: module.clone(),
+                host: host.cloned(),
+                trap_unknown,
+                pre: OnceLock::new(),
+            },
+        })
+    }
+
+    /// The module linked for async instances, linked on first use.
+    fn async_pre(&self) -> Result<&InstancePre<StoreData>, Error> {
+        let linking = &self.linking;
+        let pre = linking.pre.get_or_init(|| {
+            let link = || -> wasmtime::Result<InstancePre<StoreData>> {
+                let mut linker = crate::linking::async_linker(&self.engine, linking.host.as_ref())?;
+                if linking.trap_unknown {
+                    linker.define_unknown_imports_as_traps(&linking.module)?;
+                }
+                linker.instantiate_pre(&linking.module)
+            };
+            link().map_err(|e| format!("cannot link the plugin for async calls: {e:#}"))
+        });
+        pre.as_ref().map_err(|message| Error::Wasm {
+            message: message.clone(),
         })
     }
 
@@ -173,7 +213,7 @@ impl Loaded {
         &self,
         plugin: &Arc<str>,
         config: &InstanceConfig,
-        host: Box<dyn HostDispatch>,
+        host: Box<dyn wasp::__private::HostDispatch>,
     ) -> Result<Core, Error> {
         if let Some(left) = crate::stack::lacks_room(self.limits.max_wasm_stack) {
             return Err(crate::core::stack_error(
@@ -182,9 +222,48 @@ impl Loaded {
                 self.limits.max_wasm_stack,
             ));
         }
+        let (mut store, output) = self.store(plugin, config, Host::Blocking(host))?;
+        let instance =
+            crate::failure::outside_runtime("start", || self.pre.instantiate(&mut store))?
+                .map_err(|e| instantiation_failure(&mut store, &self.limits, e))?;
+        Core::new(store, instance, &self.exports, self.limits.clone(), output)
+    }
+
+    /// As [`Loaded::instantiate`], for an instance called with futures: start functions and
+    /// `_initialize` run as a future too, yielding every tick, and host functions are
+    /// `host`'s futures.
+    ///
+    /// # Errors
+    /// As [`Loaded::instantiate`]; [`Error::Wasm`] when the module cannot be linked for
+    /// async calls.
+    pub(crate) async fn instantiate_async(
+        &self,
+        plugin: &Arc<str>,
+        config: &InstanceConfig,
+        host: Box<dyn wasp::__private::AsyncHostDispatch>,
+    ) -> Result<Core, Error> {
+        let pre = self.async_pre()?;
+        let (mut store, output) = self.store(plugin, config, Host::Async(host))?;
+        // Start functions run on a fiber with its own stack: the thread's stack is not at
+        // stake, so `stack.rs` is not asked.
+        let instance = match pre.instantiate_async(&mut store).await {
+            Ok(instance) => instance,
+            Err(e) => return Err(instantiation_failure(&mut store, &self.limits, e)),
+        };
+        Core::new_async(store, instance, &self.exports, self.limits.clone(), output).await
+    }
+
+    /// A fresh store for one instance, with its sandbox.
+    fn store(
+        &self,
+        plugin: &Arc<str>,
+        config: &InstanceConfig,
+        host: Host,
+    ) -> Result<(wasmtime::Store<StoreData>, crate::output::CapturedOutput), Error> {
         let id = next_instance_id();
-        let sandbox = config::build(config, plugin, id)?;
-        let mut store = new_store(
+        let blocking = matches!(host, Host::Blocking(_));
+        let sandbox = config::build(config, plugin, id, blocking)?;
+        let store = new_store(
             &self.engine,
             &self.limits,
             sandbox.wasi,
@@ -193,17 +272,7 @@ impl Loaded {
             id,
             sandbox.monotonic_start,
         );
-        let instance = self
-            .pre
-            .instantiate(&mut store)
-            .map_err(|e| instantiation_failure(&mut store, &self.limits, e))?;
-        Core::new(
-            store,
-            instance,
-            &self.exports,
-            self.limits.clone(),
-            sandbox.output,
-        )
+        Ok((store, sandbox.output))
     }
 }
 

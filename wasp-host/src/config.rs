@@ -215,16 +215,20 @@ pub(crate) fn monotonic_clock(builder: &mut WasiCtxBuilder) -> std::time::Instan
     start
 }
 
-/// Builds the WASI context that `config` describes for instance `instance` of `plugin`.
+/// Builds the WASI context that `config` describes for instance `instance` of `plugin`; its
+/// waits and file operations may block the calling thread when `blocking`.
 pub(crate) fn build(
     config: &InstanceConfig,
     plugin: &Arc<str>,
     instance: u64,
+    blocking: bool,
 ) -> Result<Sandbox, Error> {
     let mut builder = WasiCtxBuilder::new();
-    // Instances run on the caller's thread anyway: let file operations block it directly
-    // instead of bouncing through a thread pool.
-    builder.allow_blocking_current_thread(true);
+    // A blocking instance runs on the caller's thread anyway: file operations and sleeps
+    // block it directly instead of bouncing through a thread pool. An async instance must
+    // never block its executor's thread: its sleeps are timers, and its file operations
+    // run on the runtime's blocking pool.
+    builder.allow_blocking_current_thread(blocking);
     let monotonic_start = monotonic_clock(&mut builder);
     for (key, value) in &config.env {
         builder.env(key, value);

@@ -6,19 +6,21 @@
 //! [`RawInstance`]: crate::RawInstance
 //! [`DynamicInstance`]: crate::DynamicInstance
 
-use crate::deadline::CancelHandle;
+use crate::deadline::{CancelHandle, Stop, Watch};
 use crate::engine::Limits;
-use crate::failure::plugin_failure;
-use crate::linking::call_alloc;
+use crate::failure::{outside_runtime, plugin_failure};
+use crate::linking::{call_alloc, call_alloc_async};
 use crate::logging::CALL_TARGET;
 use crate::output::{Captured, CapturedOutput, Stream};
 use crate::store::StoreData;
 use std::fmt;
+use std::future::Future;
 use std::mem::MaybeUninit;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
-use wasmtime::{Func, Memory, ModuleExport, Store, ValRaw};
-use wasp::__private::{Backend, CallArgs, Returned, WireResult};
+use wasmtime::{Func, Memory, ModuleExport, Store, Val, ValRaw};
+use wasp::__private::{AsyncBackend, Backend, BoxFuture, CallArgs, Returned, WireResult};
 use wasp::Error;
 use wasp_abi::{ALLOC_EXPORT, MAX_WASM_PARAMS, ValType, unpack};
 
@@ -78,6 +80,9 @@ pub struct Core {
     plugin_version: u32,
     /// The first line of the error that poisoned the instance.
     poisoned: Option<String>,
+    /// The method an async call is running, until it ends: still set when its future was
+    /// dropped mid-call, which poisons the instance.
+    in_flight: Option<usize>,
     limits: Limits,
     output: CapturedOutput,
     /// The fuel the last call burnt (when the engine meters fuel).
@@ -103,12 +108,59 @@ impl Core {
     /// A failure of `_initialize`; [`Error::Internal`] if an export verified at load is
     /// not in the instance.
     pub(crate) fn new(
-        mut store: Store<StoreData>,
+        store: Store<StoreData>,
         instance: wasmtime::Instance,
         exports: &ModuleExports,
         limits: Limits,
         output: CapturedOutput,
     ) -> Result<Core, Error> {
+        let (mut core, initialize) = Core::resolve(store, instance, exports, limits, output)?;
+        let outcome = match initialize {
+            Some(init) => outside_runtime(wasp_abi::INITIALIZE_EXPORT, || {
+                init.call(&mut core.store, &[], &mut [])
+            })?,
+            None => Ok(()),
+        };
+        core.initialized(outcome)?;
+        Ok(core)
+    }
+
+    /// [`Core::new`] for an instance called with futures: `_initialize` runs as a future,
+    /// yielding every tick, its waits bounded by the instantiation deadline.
+    ///
+    /// # Errors
+    /// As [`Core::new`].
+    pub(crate) async fn new_async(
+        store: Store<StoreData>,
+        instance: wasmtime::Instance,
+        exports: &ModuleExports,
+        limits: Limits,
+        output: CapturedOutput,
+    ) -> Result<Core, Error> {
+        let (mut core, initialize) = Core::resolve(store, instance, exports, limits, output)?;
+        let outcome = match initialize {
+            Some(init) => {
+                let watch = core.watch();
+                let run = init.call_async(&mut core.store, &[], &mut []);
+                match race(run, watch).await {
+                    Ok(outcome) => outcome,
+                    Err(stop) => return Err(core.stopped(stop, wasp_abi::INITIALIZE_EXPORT)),
+                }
+            }
+            None => Ok(()),
+        };
+        core.initialized(outcome)?;
+        Ok(core)
+    }
+
+    /// The instance's exports resolved, and its `_initialize`, not yet run.
+    fn resolve(
+        mut store: Store<StoreData>,
+        instance: wasmtime::Instance,
+        exports: &ModuleExports,
+        limits: Limits,
+        output: CapturedOutput,
+    ) -> Result<(Core, Option<Func>), Error> {
         let mut func = |export: &ModuleExport, name: &str| {
             instance
                 .get_module_export(&mut store, export)
@@ -148,16 +200,7 @@ impl Core {
             .and_then(|e| e.into_memory());
         store.data_mut().memory = memory;
         store.data_mut().alloc = alloc;
-        if let Some(init) = initialize {
-            init.call(&mut store, &[], &mut [])
-                .map_err(|e| plugin_failure(&mut store, wasp_abi::INITIALIZE_EXPORT, &limits, e))?;
-        }
-        // Instantiation is over: calls get the call timeout.
-        store
-            .data_mut()
-            .call_limits
-            .set_timeout(limits.call_timeout);
-        Ok(Core {
+        let core = Core {
             store,
             instance,
             memory,
@@ -165,10 +208,30 @@ impl Core {
             exports: resolved,
             plugin_version: exports.plugin_version,
             poisoned: None,
+            in_flight: None,
             limits,
             output,
             fuel_consumed: 0,
-        })
+        };
+        Ok((core, initialize))
+    }
+
+    /// Ends instantiation with the outcome of `_initialize` (or `Ok` without one): a
+    /// failure is the instantiation's error; otherwise calls get the call timeout from now.
+    fn initialized(&mut self, outcome: wasmtime::Result<()>) -> Result<(), Error> {
+        if let Err(e) = outcome {
+            return Err(plugin_failure(
+                &mut self.store,
+                wasp_abi::INITIALIZE_EXPORT,
+                &self.limits,
+                e,
+            ));
+        }
+        self.store
+            .data_mut()
+            .call_limits
+            .set_timeout(self.limits.call_timeout);
+        Ok(())
     }
 
     /// Adds a method found after instantiation (raw calls resolve exports by name on
@@ -211,7 +274,7 @@ impl Core {
     }
 
     pub(crate) fn is_poisoned(&self) -> bool {
-        self.poisoned.is_some()
+        self.poisoned.is_some() || self.in_flight.is_some()
     }
 
     pub(crate) fn memory_size(&self) -> usize {
@@ -320,8 +383,13 @@ impl Core {
         self.fail(error)
     }
 
-    /// Copies the call's buffer arguments into one block from `wasp_alloc`.
-    fn place_buffers(&mut self, method: usize, args: &mut CallArgs<'_>) -> Result<(), Error> {
+    /// What placing the call's buffer arguments needs: `wasp_alloc`, the memory and the
+    /// total length; `None` when there is nothing to place (the arguments are then set).
+    fn buffers_needed(
+        &self,
+        method: usize,
+        args: &mut CallArgs<'_>,
+    ) -> Result<Option<(Func, Memory, u32)>, Error> {
         let total = args.buffers_len().ok_or_else(|| Error::TooLarge {
             function: self.exports[method].spec.label.clone(),
             size: u64::MAX,
@@ -329,7 +397,7 @@ impl Core {
         })?;
         if total == 0 {
             args.place_buffers(0, &mut []);
-            return Ok(());
+            return Ok(None);
         }
         let (Some(alloc), Some(memory)) = (self.alloc, self.memory) else {
             return Err(Error::MissingExport {
@@ -338,12 +406,17 @@ impl Core {
                     .to_string(),
             });
         };
-        // Armed by the call: the allocation and the method share one deadline and one fuel
-        // budget.
-        let ptr = match call_alloc(&mut self.store, alloc, total) {
-            Ok(ptr) => ptr,
-            Err(e) => return Err(self.failed(ALLOC_EXPORT, e)),
-        };
+        Ok(Some((alloc, memory, total)))
+    }
+
+    /// Copies the buffers into the block `wasp_alloc` answered at `ptr`, bounds-checked.
+    fn place_at(
+        &mut self,
+        memory: Memory,
+        args: &mut CallArgs<'_>,
+        ptr: u32,
+        total: u32,
+    ) -> Result<(), Error> {
         let data = memory.data_mut(&mut self.store);
         let size = data.len();
         match (ptr as usize).checked_add(total as usize) {
@@ -361,6 +434,22 @@ impl Core {
                 Err(self.fail(error))
             }
         }
+    }
+
+    /// Copies the call's buffer arguments into one block from `wasp_alloc`.
+    fn place_buffers(&mut self, method: usize, args: &mut CallArgs<'_>) -> Result<(), Error> {
+        let Some((alloc, memory, total)) = self.buffers_needed(method, args)? else {
+            return Ok(());
+        };
+        // Armed by the call: the allocation and the method share one deadline and one fuel
+        // budget.
+        let store = &mut self.store;
+        let ptr = match outside_runtime(ALLOC_EXPORT, || call_alloc(store, alloc, total)) {
+            Ok(Ok(ptr)) => ptr,
+            Ok(Err(e)) => return Err(self.failed(ALLOC_EXPORT, e)),
+            Err(error) => return Err(self.fail(error)),
+        };
+        self.place_at(memory, args, ptr, total)
     }
 
     /// The bytes of a buffer result, bounds-checked against the plugin's memory.
@@ -446,6 +535,50 @@ impl Core {
         args: &mut CallArgs<'_>,
         lift: impl FnOnce(Returned<'_>) -> Result<T, String>,
     ) -> Result<T, Error> {
+        let (func, result) = self.prepare(method)?;
+        self.check_native_stack(method)?;
+        if args.has_buffers() {
+            self.place_buffers(method, args)?;
+        }
+        self.check_arity(method, args.values())?;
+        let values = args.values();
+        let mut raw = [MaybeUninit::<ValRaw>::uninit(); MAX_WASM_PARAMS];
+        for (slot, &bits) in raw.iter_mut().zip(values) {
+            // Zero-extended bits are ValRaw's representation of every scalar type.
+            *slot = MaybeUninit::new(ValRaw::u64(bits));
+        }
+        let has_result = result != ResultKind::None;
+        if values.is_empty() && has_result {
+            raw[0] = MaybeUninit::new(ValRaw::u64(0));
+        }
+        let len = values.len().max(usize::from(has_result));
+        let raw_slice = std::ptr::slice_from_raw_parts_mut(raw.as_mut_ptr().cast::<ValRaw>(), len);
+        // SAFETY: at load the export was verified to have exactly the wasm type the
+        // contract gives this method (`params` values, one result when `has_result`); the
+        // handle pushed one value per wasm parameter (counted by `check_arity`), each the
+        // zero-extended bits of a numeric value, which is a valid ValRaw of any numeric
+        // type; the first `len` slots are initialised and have room for the one result.
+        let store = &mut self.store;
+        let outcome = match outside_runtime(&self.exports[method].spec.label, || unsafe {
+            func.call_unchecked(store, raw_slice)
+        }) {
+            Ok(outcome) => outcome,
+            Err(error) => return Err(self.fail(error)),
+        };
+        // SAFETY: when the method has a result, the call wrote it into slot 0, which was
+        // initialised before the call anyway.
+        let bits = if has_result && outcome.is_ok() {
+            unsafe { raw[0].assume_init_ref() }.get_u64()
+        } else {
+            0
+        };
+        self.finish(method, outcome, bits, lift)
+    }
+
+    /// The checks every call makes before entering the plugin, then arms its limits: the
+    /// method's function and how its result comes back.
+    #[inline]
+    fn prepare(&mut self, method: usize) -> Result<(Func, ResultKind), Error> {
         if let Some(cause) = &self.poisoned {
             return Err(Error::Poisoned {
                 cause: cause.clone(),
@@ -463,7 +596,7 @@ impl Core {
                 plugin_version: self.plugin_version,
             });
         };
-        let (params, result) = (export.spec.params.len(), export.spec.result);
+        let result = export.spec.result;
         if self.store.data().call_limits.take_pending_cancel() {
             // Cancelled while idle: nothing ran, nothing to poison.
             return Err(Error::Cancelled {
@@ -471,38 +604,36 @@ impl Core {
             });
         }
         self.limits.arm(&mut self.store);
-        self.check_native_stack(method)?;
-        if args.has_buffers() {
-            self.place_buffers(method, args)?;
+        Ok((func, result))
+    }
+
+    /// Refuses arguments that do not match the export's parameters.
+    #[inline]
+    fn check_arity(&self, method: usize, values: &[u64]) -> Result<(), Error> {
+        let params = self.exports[method].spec.params.len();
+        if values.len() == params {
+            return Ok(());
         }
-        let values = args.values();
-        if values.len() != params {
-            // The generated handle and the verified export disagree: a bug, not a plugin fault.
-            return Err(Error::Internal {
-                detail: format!(
-                    "{} wasm arguments given to `{}`, the export takes {params}",
-                    values.len(),
-                    self.exports[method].spec.label
-                ),
-            });
-        }
-        let mut raw = [MaybeUninit::<ValRaw>::uninit(); MAX_WASM_PARAMS];
-        for (slot, &bits) in raw.iter_mut().zip(values) {
-            // Zero-extended bits are ValRaw's representation of every scalar type.
-            *slot = MaybeUninit::new(ValRaw::u64(bits));
-        }
-        let has_result = result != ResultKind::None;
-        if values.is_empty() && has_result {
-            raw[0] = MaybeUninit::new(ValRaw::u64(0));
-        }
-        let len = values.len().max(usize::from(has_result));
-        let raw_slice = std::ptr::slice_from_raw_parts_mut(raw.as_mut_ptr().cast::<ValRaw>(), len);
-        // SAFETY: at load the export was verified to have exactly the wasm type the
-        // contract gives this method (`params` values, one result when `has_result`); the
-        // handle pushed one value per wasm parameter (counted above), each the zero-extended
-        // bits of a numeric value, which is a valid ValRaw of any numeric type; the first
-        // `len` slots are initialised and have room for the one result.
-        let outcome = unsafe { func.call_unchecked(&mut self.store, raw_slice) };
+        // The generated handle and the verified export disagree: a bug, not a plugin fault.
+        Err(Error::Internal {
+            detail: format!(
+                "{} wasm arguments given to `{}`, the export takes {params}",
+                values.len(),
+                self.exports[method].spec.label
+            ),
+        })
+    }
+
+    /// What every call does once the plugin returned: the fuel it burnt, its failure (which
+    /// poisons the instance), or its result (`bits`), read and lifted.
+    #[inline]
+    fn finish<T>(
+        &mut self,
+        method: usize,
+        outcome: wasmtime::Result<()>,
+        bits: u64,
+        lift: impl FnOnce(Returned<'_>) -> Result<T, String>,
+    ) -> Result<T, Error> {
         if self.limits.fuel.is_some() {
             self.note_fuel();
         }
@@ -516,14 +647,7 @@ impl Core {
         if limiter.denied.is_some() {
             limiter.denied = None;
         }
-        // SAFETY: when the method has a result, the call wrote it into slot 0, which was
-        // initialised before the call anyway.
-        let bits = if has_result {
-            unsafe { raw[0].assume_init_ref() }.get_u64()
-        } else {
-            0
-        };
-        let lifted = match result {
+        let lifted = match self.exports[method].spec.result {
             ResultKind::None => lift(Returned::Unit),
             ResultKind::Value => lift(Returned::Bits(bits)),
             ResultKind::Buffer => match self.result_bytes(method, bits) {
@@ -533,6 +657,159 @@ impl Core {
         };
         lifted.map_err(|detail| self.decode_failed(method, detail))
     }
+
+    // ---- async calls ----
+
+    /// A future that resolves when the call just armed must stop from outside.
+    fn watch(&self) -> Watch {
+        self.store
+            .data()
+            .call_limits
+            .watch(self.limits.clock.as_ref())
+    }
+
+    /// The error for a call (of `function`) that [`Watch`] stopped while the plugin waited
+    /// outside wasm; its future was dropped mid-call, so the instance is poisoned.
+    fn stopped(&mut self, stop: Stop, function: &str) -> Error {
+        self.store.data_mut().call_limits.stopped_by(stop);
+        let error = match (stop, self.store.data().call_limits.timeout()) {
+            (Stop::Timeout, Some(limit)) => Error::Timeout {
+                function: function.to_string(),
+                limit,
+            },
+            _ => Error::Cancelled {
+                function: function.to_string(),
+            },
+        };
+        self.fail(error)
+    }
+
+    /// [`Core::call_lifting`] as a future: the plugin runs on a fiber, yielding to the
+    /// executor every tick and while its host functions await, inside the `call` span when a
+    /// subscriber wants one (the span follows the future). The call's deadline and cancel
+    /// also end it while it waits outside wasm. Dropping the future before it resolves
+    /// leaves the instance poisoned: the plugin stopped at an arbitrary point.
+    ///
+    /// # Errors
+    /// As [`Backend::call`].
+    pub(crate) async fn call_lifting_async<T>(
+        &mut self,
+        method: usize,
+        mut args: CallArgs<'_>,
+        lift: impl FnOnce(Returned<'_>) -> Result<T, String>,
+    ) -> Result<T, Error> {
+        let span = if tracing::span_enabled!(target: CALL_TARGET, tracing::Level::DEBUG, plugin, method, instance)
+        {
+            tracing::debug_span!(
+                target: CALL_TARGET,
+                "call",
+                plugin = self.plugin_name(),
+                method = self.exports.get(method).map_or("", |e| e.spec.label.as_str()),
+                instance = self.id(),
+            )
+        } else {
+            tracing::Span::none()
+        };
+        tracing::Instrument::instrument(self.call_async_untraced(method, &mut args, lift), span)
+            .await
+    }
+
+    async fn call_async_untraced<T>(
+        &mut self,
+        method: usize,
+        args: &mut CallArgs<'_>,
+        lift: impl FnOnce(Returned<'_>) -> Result<T, String>,
+    ) -> Result<T, Error> {
+        if let Some(dropped) = self.in_flight.take() {
+            // The last call's future was dropped mid-call.
+            let cause = format!(
+                "a call to `{}` was cancelled mid-call: its future was dropped before it finished",
+                self.exports[dropped].spec.label
+            );
+            self.poisoned = Some(cause);
+        }
+        let (func, result) = self.prepare(method)?;
+        // Until the call ends: if its future is dropped first, the instance is poisoned.
+        self.in_flight = Some(method);
+        let watch = self.watch();
+        let mut results = [Val::I32(0)];
+        let outcome = {
+            let run = self.run_async(method, func, result, args, &mut results);
+            race(run, watch).await
+        };
+        self.in_flight = None;
+        match outcome {
+            Ok(Ok(outcome)) => {
+                let bits = match results[0] {
+                    Val::I32(v) => u64::from(v as u32),
+                    Val::I64(v) => v as u64,
+                    Val::F32(v) => u64::from(v),
+                    Val::F64(v) => v,
+                    _ => 0,
+                };
+                self.finish(method, outcome, bits, lift)
+            }
+            // Placing the arguments failed (and poisoned the instance where it should).
+            Ok(Err(error)) => Err(error),
+            Err(stop) => {
+                let label = self.exports[method].spec.label.clone();
+                Err(self.stopped(stop, &label))
+            }
+        }
+    }
+
+    /// The plugin's part of an async call: its arguments placed, then the method run.
+    async fn run_async(
+        &mut self,
+        method: usize,
+        func: Func,
+        result: ResultKind,
+        args: &mut CallArgs<'_>,
+        results: &mut [Val; 1],
+    ) -> Result<wasmtime::Result<()>, Error> {
+        if args.has_buffers()
+            && let Some((alloc, memory, total)) = self.buffers_needed(method, args)?
+        {
+            let ptr = match call_alloc_async(&mut self.store, alloc, total).await {
+                Ok(ptr) => ptr,
+                Err(e) => return Err(self.failed(ALLOC_EXPORT, e)),
+            };
+            self.place_at(memory, args, ptr, total)?;
+        }
+        self.check_arity(method, args.values())?;
+        let mut params = [Val::I32(0); MAX_WASM_PARAMS];
+        let spec = &self.exports[method].spec;
+        for ((slot, &bits), ty) in params.iter_mut().zip(args.values()).zip(&spec.params) {
+            *slot = match ty {
+                ValType::I32 => Val::I32(bits as u32 as i32),
+                ValType::I64 => Val::I64(bits as i64),
+                ValType::F32 => Val::F32(bits as u32),
+                ValType::F64 => Val::F64(bits),
+            };
+        }
+        let count = spec.params.len();
+        let has_result = usize::from(result != ResultKind::None);
+        Ok(func
+            .call_async(
+                &mut self.store,
+                &params[..count],
+                &mut results[..has_result],
+            )
+            .await)
+    }
+}
+
+/// Runs `run` until it finishes, or until `watch` says the call must stop (dropping `run`).
+async fn race<F: Future>(run: F, watch: Watch) -> Result<F::Output, Stop> {
+    let mut run = std::pin::pin!(run);
+    let mut watch = std::pin::pin!(watch);
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(done) = run.as_mut().poll(cx) {
+            return Poll::Ready(Ok(done));
+        }
+        watch.as_mut().poll(cx).map(Err)
+    })
+    .await
 }
 
 /// The error for a call refused for want of native stack (see `stack.rs`).
@@ -557,5 +834,27 @@ impl Backend for Core {
     #[inline]
     fn call<R: WireResult>(&mut self, method: usize, args: &mut CallArgs<'_>) -> Result<R, Error> {
         self.call_lifting(method, args, R::lift)
+    }
+}
+
+/// One live instance called with futures: a [`Core`] whose store takes async calls only
+/// (its WASI and host functions are futures). The engine side of every generated async
+/// handle; see [`AsyncInstance`](crate::AsyncInstance).
+pub struct AsyncCore(pub(crate) Core);
+
+impl fmt::Debug for AsyncCore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl AsyncBackend for AsyncCore {
+    /// Calls method number `method` as a future (see `Core::call_lifting_async`).
+    fn call_async<'a, R: WireResult + 'a>(
+        &'a mut self,
+        method: usize,
+        args: CallArgs<'a>,
+    ) -> BoxFuture<'a, Result<R, Error>> {
+        Box::pin(self.0.call_lifting_async(method, args, R::lift))
     }
 }

@@ -16,10 +16,13 @@
 //! its arguments, the method, and every host call it makes share it. Instantiation has one
 //! too, shared by start functions and `_initialize`.
 
-use crate::clock::{self, TICK};
+use crate::clock::{self, Clock, TICK};
 use std::fmt;
-use std::sync::Arc;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 /// Cancels the calls of one instance from any thread: `Send + Sync + Clone`, cheap, and
@@ -38,20 +41,50 @@ use std::time::Duration;
 /// returning into the plugin).
 #[derive(Clone)]
 pub struct CancelHandle {
-    flag: Arc<AtomicBool>,
+    flag: Arc<CancelFlag>,
+}
+
+/// A cancel request, and the task to wake for it while an async call waits outside wasm.
+#[derive(Default)]
+pub(crate) struct CancelFlag {
+    set: AtomicBool,
+    waker: Mutex<Option<Waker>>,
+}
+
+impl CancelFlag {
+    #[inline]
+    fn is_set(&self) -> bool {
+        self.set.load(Ordering::Relaxed)
+    }
+
+    /// Consumes the request: `true` when there was one.
+    #[inline]
+    fn take(&self) -> bool {
+        // A plain load first: the common case costs no atomic read-modify-write.
+        self.set.load(Ordering::Relaxed) && self.set.swap(false, Ordering::AcqRel)
+    }
 }
 
 impl CancelHandle {
     /// Asks the instance to stop: see [`CancelHandle`].
     pub fn cancel(&self) {
-        self.flag.store(true, Ordering::Release);
+        self.flag.set.store(true, Ordering::Release);
+        let waker = self
+            .flag
+            .waker
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
     }
 }
 
 impl fmt::Debug for CancelHandle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CancelHandle")
-            .field("pending", &self.flag.load(Ordering::Relaxed))
+            .field("pending", &self.flag.is_set())
             .finish()
     }
 }
@@ -80,7 +113,7 @@ pub(crate) struct CallLimits {
     ticks: Option<u64>,
     /// The tick at which the running call ends; `u64::MAX` for never.
     at: u64,
-    cancel: Arc<AtomicBool>,
+    cancel: Arc<CancelFlag>,
     /// Why the last call was stopped, if it was.
     pub(crate) stopped: Option<Stop>,
     /// The fuel each call may burn, when the engine meters fuel.
@@ -98,7 +131,7 @@ impl CallLimits {
             timeout: None,
             ticks: None,
             at: u64::MAX,
-            cancel: Arc::new(AtomicBool::new(false)),
+            cancel: Arc::new(CancelFlag::default()),
             stopped: None,
             fuel,
         };
@@ -132,8 +165,7 @@ impl CallLimits {
     /// must not.
     #[inline]
     pub(crate) fn take_pending_cancel(&self) -> bool {
-        // A plain load first: the common case costs no atomic read-modify-write.
-        self.cancel.load(Ordering::Relaxed) && self.cancel.swap(false, Ordering::AcqRel)
+        self.cancel.take()
     }
 
     /// Starts the deadline of a call (or of an instantiation).
@@ -148,18 +180,17 @@ impl CallLimits {
 
     /// Whether the running call must stop now, and why; records the reason.
     pub(crate) fn check(&mut self) -> Option<Stop> {
-        let stop =
-            if self.cancel.load(Ordering::Relaxed) && self.cancel.swap(false, Ordering::AcqRel) {
-                Some(Stop::Cancelled)
-            } else if self
-                .clock
-                .as_ref()
-                .is_some_and(|c| c.load(Ordering::Acquire) >= self.at)
-            {
-                Some(Stop::Timeout)
-            } else {
-                None
-            };
+        let stop = if self.cancel.take() {
+            Some(Stop::Cancelled)
+        } else if self
+            .clock
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Acquire) >= self.at)
+        {
+            Some(Stop::Timeout)
+        } else {
+            None
+        };
         if stop.is_some() {
             self.stopped = stop;
         }
@@ -181,6 +212,31 @@ impl CallLimits {
         wasmtime::Error::new(wasmtime::Trap::Interrupt)
     }
 
+    /// A future that resolves when the call just started must stop from outside: its
+    /// deadline passed on `clock`, or a [`CancelHandle`] fired. Async calls race it against
+    /// the plugin, so that waits outside wasm (a host function's future, a WASI sleep), where
+    /// no epoch is checked, end at the deadline too.
+    pub(crate) fn watch(&self, clock: Option<&Arc<Clock>>) -> Watch {
+        Watch {
+            deadline: match clock {
+                Some(clock) if self.at != u64::MAX => Some((clock.clone(), self.at)),
+                _ => None,
+            },
+            timer: None,
+            cancel: self.cancel.clone(),
+            polled: false,
+        }
+    }
+
+    /// Records that the running call was stopped from outside for `stop` (see
+    /// [`CallLimits::watch`]), consuming the cancel request that stopped it.
+    pub(crate) fn stopped_by(&mut self, stop: Stop) {
+        if stop == Stop::Cancelled {
+            self.cancel.take();
+        }
+        self.stopped = Some(stop);
+    }
+
     /// The time left before the running call's deadline, to within a tick; `None` when it
     /// has none.
     pub(crate) fn remaining(&self) -> Option<Duration> {
@@ -190,5 +246,66 @@ impl CallLimits {
         }
         let left = self.at.saturating_sub(clock.load(Ordering::Acquire));
         Some(TICK.saturating_mul(u32::try_from(left).unwrap_or(u32::MAX)))
+    }
+}
+
+/// See [`CallLimits::watch`]. Registers with the clock only once polled, which an async
+/// call does only after the plugin first suspends: a call that finishes in one poll never
+/// touches the clock's timers.
+pub(crate) struct Watch {
+    /// The clock and the tick the call ends at; `None` when it has no deadline.
+    deadline: Option<(Arc<Clock>, u64)>,
+    /// This watch's timer on the clock, once registered.
+    timer: Option<u64>,
+    cancel: Arc<CancelFlag>,
+    /// Whether it was polled, and so left its waker with the cancel flag.
+    polled: bool,
+}
+
+impl Future for Watch {
+    type Output = Stop;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Stop> {
+        let this = self.get_mut();
+        this.polled = true;
+        // The waker first, then the flag: a cancel in between is seen either way.
+        {
+            let mut slot = this
+                .cancel
+                .waker
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if !slot.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+                *slot = Some(cx.waker().clone());
+            }
+        }
+        if this.cancel.is_set() {
+            return Poll::Ready(Stop::Cancelled);
+        }
+        if let Some((clock, at)) = &this.deadline {
+            if clock.now() >= *at {
+                return Poll::Ready(Stop::Timeout);
+            }
+            this.timer = Some(clock.wake_at(this.timer, *at, cx.waker()));
+        }
+        Poll::Pending
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        if let (Some((clock, _)), Some(timer)) = (&self.deadline, self.timer) {
+            clock.cancel_timer(timer);
+        }
+        if !self.polled {
+            return;
+        }
+        // The call is over: a cancel from now on is for the next call, which has nothing to
+        // wake until it waits in turn.
+        self.cancel
+            .waker
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
     }
 }

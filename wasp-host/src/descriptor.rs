@@ -139,7 +139,11 @@ pub(crate) fn read(engine: &Engine, compiled: &Compiled) -> Result<Descriptors, 
         return Err(ReadError::Absent);
     }
     let mut all = Vec::new();
-    for text in from_exports(engine, compiled, &exports)? {
+    let texts = crate::failure::outside_runtime("(reading the contract descriptor)", || {
+        from_exports(engine, compiled, &exports)
+    })
+    .map_err(ReadError::Other)??;
+    for text in texts {
         all.extend(
             descriptor::parse_section(&text).map_err(|e| invalid(format!("the plugin's {e}")))?,
         );
@@ -194,7 +198,7 @@ fn from_exports(
         &engine.inner,
         limits,
         wasi.build_p1(),
-        <NoHost as HostContract<()>>::into_dispatch(()),
+        crate::store::Host::Blocking(<NoHost as HostContract<()>>::into_dispatch(())),
         std::sync::Arc::from("(reading the contract descriptor)"),
         0,
         monotonic_start,

@@ -515,7 +515,7 @@ impl DynamicInstance {
             .store_mut()
             .data_mut()
             .host
-            .host()
+            .value_mut()
             .downcast_mut::<H>()
     }
 

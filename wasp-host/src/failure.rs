@@ -125,3 +125,41 @@ pub(crate) fn wasm_error(e: wasmtime::Error) -> Error {
         message: format!("{e:#}"),
     }
 }
+
+/// Runs `enter`, an entry into a blocking instance's wasm (a call, an instantiation, the
+/// reading of descriptor exports), turning the panic wasmtime-wasi raises for a WASI call
+/// made inside a tokio runtime into an error for `function`. Its blocking WASI functions
+/// run their futures with tokio's `block_on`, which panics on a thread that is running a
+/// runtime: a plugin writing to its standard output must not be able to take down a host
+/// that made a blocking call from an async task. Any other panic is the host's own (a host
+/// function's, say) and continues.
+#[inline]
+pub(crate) fn outside_runtime<R>(function: &str, enter: impl FnOnce() -> R) -> Result<R, Error> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(enter)) {
+        Ok(done) => Ok(done),
+        Err(panic) => Err(runtime_panic(function, panic)),
+    }
+}
+
+#[cold]
+fn runtime_panic(function: &str, panic: Box<dyn std::any::Any + Send>) -> Error {
+    let text = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    let in_runtime = tokio::runtime::Handle::try_current().is_ok();
+    if !(in_runtime && text.contains("runtime")) {
+        std::panic::resume_unwind(panic);
+    }
+    Error::Trap {
+        function: function.to_string(),
+        message: format!(
+            "the plugin made a WASI call from a blocking instance inside a tokio runtime, \
+             where WASI cannot block ({text}): use `Plugin::instantiate_async` and \
+             `AsyncInstance` in async code, or make blocking calls from \
+             `tokio::task::spawn_blocking`"
+        ),
+        backtrace: None,
+    }
+}

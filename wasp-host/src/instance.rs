@@ -43,7 +43,7 @@ impl<C: ?Sized + HandleFor<Core>, H: 'static> Instance<C, H> {
             .store()
             .data()
             .host
-            .host_ref()
+            .value()
             .downcast_ref::<H>()
         {
             Some(host) => host,
@@ -55,7 +55,7 @@ impl<C: ?Sized + HandleFor<Core>, H: 'static> Instance<C, H> {
     /// The host value given to `instantiate`, to change it between calls.
     pub fn host_mut(this: &mut Self) -> &mut H {
         let data = this.handle.backend_mut().store_mut().data_mut();
-        match data.host.host().downcast_mut::<H>() {
+        match data.host.value_mut().downcast_mut::<H>() {
             Some(host) => host,
             // As in `Instance::host`.
             None => unreachable!("an Instance<_, H> always holds an H"),

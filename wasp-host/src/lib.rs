@@ -129,6 +129,7 @@
 
 #![warn(missing_docs)]
 
+mod async_instance;
 mod cache;
 mod clock;
 mod compile;
@@ -156,7 +157,8 @@ mod wasm;
 mod watch;
 
 #[doc(hidden)]
-pub use crate::core::Core;
+pub use crate::core::{AsyncCore, Core};
+pub use async_instance::AsyncInstance;
 pub use cache::CacheStats;
 pub use config::{Access, DEFAULT_CAPTURE_LIMIT, InstanceConfig, Mount};
 pub use deadline::CancelHandle;

@@ -3,7 +3,7 @@
 
 use crate::clock::TICK;
 use crate::failure::wasm_error;
-use crate::store::StoreData;
+use crate::store::{Host, StoreData};
 use crate::wasm::func_type;
 use std::mem::MaybeUninit;
 use std::sync::{Arc, OnceLock};
@@ -43,108 +43,11 @@ pub(crate) fn linker(
     wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |d: &mut StoreData| &mut d.wasi)
         .map_err(wasm_error)?;
     bound_poll_oneoff(&mut linker)?;
-    linker
-        .func_wrap(
-            RUNTIME_MODULE,
-            PANIC_IMPORT,
-            |mut caller: Caller<'_, StoreData>,
-             msg_ptr: i32,
-             msg_len: i32,
-             file_ptr: i32,
-             file_len: i32,
-             line: i32,
-             column: i32|
-             -> wasmtime::Result<()> {
-                let text = |caller: &mut Caller<'_, StoreData>, ptr: i32, len: i32| -> String {
-                    // During a start function the host has not recorded the memory yet.
-                    let memory = caller.data().memory.or_else(|| {
-                        caller
-                            .get_export(wasp_abi::MEMORY_EXPORT)
-                            .and_then(|e| e.into_memory())
-                    });
-                    let Some(memory) = memory else {
-                        return String::new();
-                    };
-                    let len = (len as u32).min(MAX_PANIC_TEXT);
-                    match guest_slice(
-                        memory.data(&*caller),
-                        "panic",
-                        ptr as u32 as u64,
-                        u64::from(len),
-                    ) {
-                        Ok(bytes) => String::from_utf8_lossy(bytes).into_owned(),
-                        Err(_) => {
-                            "<the plugin's panic message lies outside its memory>".to_string()
-                        }
-                    }
-                };
-                let message = text(&mut caller, msg_ptr, msg_len);
-                let file = text(&mut caller, file_ptr, file_len);
-                let location = (!file.is_empty()).then_some(Location {
-                    file,
-                    line: line as u32,
-                    column: column as u32,
-                });
-                // The method that was running is filled in by `plugin_failure`, which knows it.
-                Err(wasmtime::Error::new(Error::Panic {
-                    function: String::new(),
-                    message,
-                    location,
-                }))
-            },
-        )
-        .map_err(wasm_error)?;
-    linker
-        .func_wrap(
-            RUNTIME_MODULE,
-            LOG_IMPORT,
-            |mut caller: Caller<'_, StoreData>,
-             level: i32,
-             ptr: i32,
-             len: i32|
-             -> wasmtime::Result<()> {
-                const FUNCTION: &str = "wasp.log";
-                let Some(level) = Level::from_i32(level) else {
-                    return Err(wasmtime::Error::new(Error::Decode {
-                        function: FUNCTION.to_string(),
-                        detail: format!("log level {level} is not one of 1 (error) to 5 (trace)"),
-                    }));
-                };
-                let Some(memory) = caller.data().memory else {
-                    return Err(wasmtime::Error::new(Error::MissingExport {
-                        name: wasp_abi::MEMORY_EXPORT.to_string(),
-                        detail: format!("`{FUNCTION}` reads the line from the plugin's memory"),
-                    }));
-                };
-                let (bytes, data) = memory.data_and_store_mut(&mut caller);
-                let line = guest_slice(bytes, FUNCTION, ptr as u32 as u64, len as u32 as u64)
-                    .map_err(wasmtime::Error::new)?;
-                let line = &line[..line.len().min(MAX_LOG_LINE as usize)];
-                crate::logging::emit_log(level, &data.plugin, data.instance, line);
-                Ok(())
-            },
-        )
-        .map_err(wasm_error)?;
-    linker
-        .func_wrap(RUNTIME_MODULE, LOG_LEVEL_IMPORT, || -> i32 {
-            crate::logging::max_log_level()
-        })
-        .map_err(wasm_error)?;
+    runtime_imports(&mut linker).map_err(wasm_error)?;
     if let Some(host) = host {
         for (index, function) in host.functions.iter().enumerate() {
-            let params = function.wasm_params();
-            let results = function.wasm_results();
-            let ty = func_type(engine, &params, &results);
-            let shape = HostShape {
-                index,
-                name: function.name.clone(),
-                result: match (&function.result, results.first()) {
-                    (Some(r), _) if r.is_buffer() => ResultShape::Buffer,
-                    (_, Some(&t)) => ResultShape::Value(t),
-                    (_, None) => ResultShape::None,
-                },
-                params,
-            };
+            let shape = HostShape::new(index, function);
+            let ty = func_type(engine, &shape.params, &function.wasm_results());
             let call = move |caller: Caller<'_, StoreData>, values: &mut [MaybeUninit<ValRaw>]| {
                 call_host(caller, &shape, values)
             };
@@ -159,6 +62,122 @@ pub(crate) fn linker(
         }
     }
     Ok(linker)
+}
+
+/// The linker of instances called with futures (`AsyncInstance`): WASI's functions are
+/// futures (its waits, such as a sleep, suspend the plugin rather than block the thread; the
+/// call's deadline bounds them, see `core.rs`), the `wasp` runtime imports are the blocking
+/// linker's, and each host function awaits the host's future.
+///
+/// # Errors
+/// When wasmtime refuses a definition.
+pub(crate) fn async_linker(
+    engine: &wasmtime::Engine,
+    host: Option<&HostInterface>,
+) -> wasmtime::Result<Linker<StoreData>> {
+    let mut linker = Linker::new(engine);
+    wasmtime_wasi::p1::add_to_linker_async(&mut linker, |d: &mut StoreData| &mut d.wasi)?;
+    runtime_imports(&mut linker)?;
+    if let Some(host) = host {
+        for (index, function) in host.functions.iter().enumerate() {
+            let shape = Arc::new(HostShape::new(index, function));
+            let ty = func_type(engine, &shape.params, &function.wasm_results());
+            linker.func_new_async(
+                &host.module,
+                &function.name,
+                ty,
+                move |caller, params, results| {
+                    let shape = shape.clone();
+                    Box::new(async move { call_host_async(caller, &shape, params, results).await })
+                },
+            )?;
+        }
+    }
+    Ok(linker)
+}
+
+/// The imports of the `wasp` module: panics, log lines and the log level.
+fn runtime_imports(linker: &mut Linker<StoreData>) -> wasmtime::Result<()> {
+    linker.func_wrap(
+        RUNTIME_MODULE,
+        PANIC_IMPORT,
+        |mut caller: Caller<'_, StoreData>,
+         msg_ptr: i32,
+         msg_len: i32,
+         file_ptr: i32,
+         file_len: i32,
+         line: i32,
+         column: i32|
+         -> wasmtime::Result<()> {
+            let text = |caller: &mut Caller<'_, StoreData>, ptr: i32, len: i32| -> String {
+                // During a start function the host has not recorded the memory yet.
+                let memory = caller.data().memory.or_else(|| {
+                    caller
+                        .get_export(wasp_abi::MEMORY_EXPORT)
+                        .and_then(|e| e.into_memory())
+                });
+                let Some(memory) = memory else {
+                    return String::new();
+                };
+                let len = (len as u32).min(MAX_PANIC_TEXT);
+                match guest_slice(
+                    memory.data(&*caller),
+                    "panic",
+                    ptr as u32 as u64,
+                    u64::from(len),
+                ) {
+                    Ok(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+                    Err(_) => "<the plugin's panic message lies outside its memory>".to_string(),
+                }
+            };
+            let message = text(&mut caller, msg_ptr, msg_len);
+            let file = text(&mut caller, file_ptr, file_len);
+            let location = (!file.is_empty()).then_some(Location {
+                file,
+                line: line as u32,
+                column: column as u32,
+            });
+            // The method that was running is filled in by `plugin_failure`, which knows it.
+            Err(wasmtime::Error::new(Error::Panic {
+                function: String::new(),
+                message,
+                location,
+            }))
+        },
+    )?;
+    linker.func_wrap(
+        RUNTIME_MODULE,
+        LOG_IMPORT,
+        |mut caller: Caller<'_, StoreData>,
+         level: i32,
+         ptr: i32,
+         len: i32|
+         -> wasmtime::Result<()> {
+            const FUNCTION: &str = "wasp.log";
+            let Some(level) = Level::from_i32(level) else {
+                return Err(wasmtime::Error::new(Error::Decode {
+                    function: FUNCTION.to_string(),
+                    detail: format!("log level {level} is not one of 1 (error) to 5 (trace)"),
+                }));
+            };
+            let Some(memory) = caller.data().memory else {
+                return Err(wasmtime::Error::new(Error::MissingExport {
+                    name: wasp_abi::MEMORY_EXPORT.to_string(),
+                    detail: format!("`{FUNCTION}` reads the line from the plugin's memory"),
+                }));
+            };
+            let (bytes, data) = memory.data_and_store_mut(&mut caller);
+            let line = guest_slice(bytes, FUNCTION, ptr as u32 as u64, len as u32 as u64)
+                .map_err(wasmtime::Error::new)?;
+            let line = &line[..line.len().min(MAX_LOG_LINE as usize)];
+            crate::logging::emit_log(level, &data.plugin, data.instance, line);
+            Ok(())
+        },
+    )?;
+    linker.func_wrap(RUNTIME_MODULE, LOG_LEVEL_IMPORT, || -> i32 {
+        crate::logging::max_log_level()
+    })?;
+    Ok(())
 }
 
 /// What the engine knows of one host function from the contract, so that it can check the
@@ -177,6 +196,74 @@ enum ResultShape {
     Buffer,
 }
 
+impl HostShape {
+    fn new(index: usize, function: &wasp_abi::descriptor::Function) -> HostShape {
+        let results = function.wasm_results();
+        HostShape {
+            index,
+            name: function.name.clone(),
+            result: match (&function.result, results.first()) {
+                (Some(r), _) if r.is_buffer() => ResultShape::Buffer,
+                (_, Some(&t)) => ResultShape::Value(t),
+                (_, None) => ResultShape::None,
+            },
+            params: function.wasm_params(),
+        }
+    }
+
+    /// The host's answer checked against the function's wasm type: the value for the
+    /// result slot, bytes still to copy into the plugin, or nothing.
+    fn answer(&self, returned: HostReturn) -> wasmtime::Result<Answer> {
+        Ok(match (&self.result, returned) {
+            (ResultShape::None, HostReturn::Unit) => Answer::Unit,
+            (ResultShape::Value(ty), HostReturn::Value(bits)) => Answer::Bits(match ty {
+                // A 32-bit value is stored zero-extended, which is how ValRaw holds i32 and f32.
+                ValType::I32 | ValType::F32 => bits & u64::from(u32::MAX),
+                ValType::I64 | ValType::F64 => bits,
+            }),
+            (ResultShape::Buffer, HostReturn::Bytes(bytes)) => Answer::Bytes(bytes),
+            (_, other) => {
+                return Err(wasmtime::Error::new(Error::Internal {
+                    detail: format!(
+                        "host function `{}` answered {other:?}, which does not fit its wasm type",
+                        self.name
+                    ),
+                }));
+            }
+        })
+    }
+
+    /// The memory a host function reads its arguments from: known once instantiation is over.
+    fn memory(&self, caller: &Caller<'_, StoreData>) -> wasmtime::Result<Memory> {
+        caller.data().memory.ok_or_else(|| {
+            wasmtime::Error::new(Error::MissingExport {
+                name: wasp_abi::MEMORY_EXPORT.to_string(),
+                detail: format!(
+                    "host function `{}` was called before the plugin's memory was known",
+                    self.name
+                ),
+            })
+        })
+    }
+}
+
+/// A host function's answer, checked against its wasm type.
+enum Answer {
+    Unit,
+    Bits(u64),
+    Bytes(Vec<u8>),
+}
+
+/// The error for a host function reached through the other kind of instance than its host
+/// was given for; linking makes it impossible, so it is a bug.
+fn wrong_host(name: &str) -> wasmtime::Error {
+    wasmtime::Error::new(Error::Internal {
+        detail: format!(
+            "host function `{name}` was linked for the other kind of instance (blocking or async)"
+        ),
+    })
+}
+
 fn call_host(
     mut caller: Caller<'_, StoreData>,
     shape: &HostShape,
@@ -193,55 +280,99 @@ fn call_host(
             ValType::F64 => raw.get_f64(),
         };
     }
-    let name = shape.name.as_str();
-    let Some(memory) = caller.data().memory else {
-        return Err(wasmtime::Error::new(Error::MissingExport {
-            name: wasp_abi::MEMORY_EXPORT.to_string(),
-            detail: format!(
-                "host function `{name}` was called before the plugin's memory was known"
-            ),
-        }));
-    };
+    let memory = shape.memory(&caller)?;
     let (bytes, data) = memory.data_and_store_mut(&mut caller);
-    let returned = data
-        .host
+    let Host::Blocking(dispatch) = &mut data.host else {
+        return Err(wrong_host(&shape.name));
+    };
+    let returned = dispatch
         .call(shape.index, bytes, &args[..shape.params.len()])
         .map_err(wasmtime::Error::new)?;
     // Time in the host counts: a call whose deadline passed (or that was cancelled) while
     // the host worked ends here rather than returning into the plugin.
     caller.data_mut().call_limits.check_trap()?;
-    let bits = match (&shape.result, returned) {
-        (ResultShape::None, HostReturn::Unit) => return Ok(()),
-        (ResultShape::Value(ty), HostReturn::Value(bits)) => match ty {
-            // A 32-bit value is stored zero-extended, which is how ValRaw holds i32 and f32.
-            ValType::I32 | ValType::F32 => bits & u64::from(u32::MAX),
-            ValType::I64 | ValType::F64 => bits,
+    let bits = match shape.answer(returned)? {
+        Answer::Unit => return Ok(()),
+        Answer::Bits(bits) => bits,
+        Answer::Bytes(bytes) => match guest_block(&caller, &shape.name, &bytes)? {
+            None => pack(0, 0),
+            Some((alloc, len)) => {
+                let ptr = call_alloc(&mut caller, alloc, len)?;
+                write_block(&mut caller, ptr, &bytes)?
+            }
         },
-        (ResultShape::Buffer, HostReturn::Bytes(bytes)) => {
-            copy_into_guest(&mut caller, name, &bytes)?
-        }
-        (_, other) => {
-            return Err(wasmtime::Error::new(Error::Internal {
-                detail: format!(
-                    "host function `{name}` answered {other:?}, which does not fit its wasm type"
-                ),
-            }));
-        }
     };
-    // The result slot exists: the function type has a result (checked just above).
+    // The result slot exists: the function type has a result (checked by `answer`).
     values[0] = MaybeUninit::new(ValRaw::u64(bits));
     Ok(())
 }
 
-/// Copies a host function's buffer result into a fresh block from the plugin's
-/// `wasp_alloc`, and returns the packed pointer and length. Empty results need no block.
-fn copy_into_guest(
-    caller: &mut Caller<'_, StoreData>,
+/// [`call_host`] for an async instance: the same checks, awaiting the host's future while the
+/// plugin is suspended.
+async fn call_host_async(
+    mut caller: Caller<'_, StoreData>,
+    shape: &HostShape,
+    params: &[Val],
+    results: &mut [Val],
+) -> wasmtime::Result<()> {
+    let mut args = [0u64; MAX_WASM_PARAMS];
+    for (slot, value) in args.iter_mut().zip(params) {
+        *slot = match value {
+            Val::I32(v) => u64::from(*v as u32),
+            Val::I64(v) => *v as u64,
+            Val::F32(bits) => u64::from(*bits),
+            Val::F64(bits) => *bits,
+            // The import's type has numeric parameters only (`HostShape::params`).
+            _ => return Err(wrong_host(&shape.name)),
+        };
+    }
+    let memory = shape.memory(&caller)?;
+    let returned = {
+        let (bytes, data) = memory.data_and_store_mut(&mut caller);
+        let Host::Async(dispatch) = &mut data.host else {
+            return Err(wrong_host(&shape.name));
+        };
+        dispatch
+            .call(shape.index, bytes, &args[..shape.params.len()])
+            .await
+            .map_err(wasmtime::Error::new)?
+    };
+    // As in `call_host`: time spent awaiting the host counts.
+    caller.data_mut().call_limits.check_trap()?;
+    let bits = match shape.answer(returned)? {
+        Answer::Unit => return Ok(()),
+        Answer::Bits(bits) => bits,
+        Answer::Bytes(bytes) => match guest_block(&caller, &shape.name, &bytes)? {
+            None => pack(0, 0),
+            Some((alloc, len)) => {
+                let ptr = call_alloc_async(&mut caller, alloc, len).await?;
+                write_block(&mut caller, ptr, &bytes)?
+            }
+        },
+    };
+    let ResultShape::Value(ty) = shape.result else {
+        // A buffer result is a packed i64.
+        results[0] = Val::I64(bits as i64);
+        return Ok(());
+    };
+    results[0] = match ty {
+        ValType::I32 => Val::I32(bits as u32 as i32),
+        ValType::I64 => Val::I64(bits as i64),
+        ValType::F32 => Val::F32(bits as u32),
+        ValType::F64 => Val::F64(bits),
+    };
+    Ok(())
+}
+
+/// What copying a host function's buffer result into the plugin needs: the plugin's
+/// `wasp_alloc` and the result's length; `None` for an empty result, which needs no block.
+fn guest_block(
+    caller: &Caller<'_, StoreData>,
     function: &str,
     bytes: &[u8],
-) -> wasmtime::Result<u64> {
+) -> wasmtime::Result<Option<(Func, u32)>> {
     if bytes.is_empty() {
-        return Ok(pack(0, 0));
+        return Ok(None);
     }
     let len = u32::try_from(bytes.len()).map_err(|_| {
         wasmtime::Error::new(Error::TooLarge {
@@ -250,7 +381,7 @@ fn copy_into_guest(
             limit: u64::from(u32::MAX),
         })
     })?;
-    let (Some(alloc), Some(memory)) = (caller.data().alloc, caller.data().memory) else {
+    let (Some(alloc), Some(_)) = (caller.data().alloc, caller.data().memory) else {
         return Err(wasmtime::Error::new(Error::MissingExport {
             name: wasp_abi::ALLOC_EXPORT.to_string(),
             detail: format!(
@@ -258,9 +389,24 @@ fn copy_into_guest(
             ),
         }));
     };
-    let ptr = call_alloc(&mut *caller, alloc, len)?;
+    Ok(Some((alloc, len)))
+}
+
+/// Copies `bytes` into the block `wasp_alloc` answered at `ptr`, bounds-checked, and returns
+/// the packed pointer and length.
+fn write_block(
+    caller: &mut Caller<'_, StoreData>,
+    ptr: u32,
+    bytes: &[u8],
+) -> wasmtime::Result<u64> {
+    let Some(memory) = caller.data().memory else {
+        return Err(wasmtime::Error::new(Error::Internal {
+            detail: "the plugin's memory vanished during a host call".to_string(),
+        }));
+    };
     let data = memory.data_mut(&mut *caller);
     let size = data.len();
+    let len = bytes.len() as u32;
     match (ptr as usize).checked_add(bytes.len()) {
         Some(end) if ptr != 0 && end <= size => {
             data[ptr as usize..end].copy_from_slice(bytes);
@@ -357,6 +503,20 @@ pub(crate) fn call_alloc(
     // and receives the result.
     unsafe { alloc.call_unchecked(store.as_context_mut(), &mut raw)? };
     Ok(raw[0].get_u32())
+}
+
+/// [`call_alloc`] for an async instance, whose store only takes async calls.
+pub(crate) async fn call_alloc_async(
+    mut store: impl AsContextMut<Data = StoreData>,
+    alloc: Func,
+    len: u32,
+) -> wasmtime::Result<u32> {
+    let mut result = [Val::I32(0)];
+    alloc
+        .call_async(store.as_context_mut(), &[Val::I32(len as i32)], &mut result)
+        .await?;
+    // `alloc` was verified at load to return one i32.
+    Ok(result[0].i32().unwrap_or(0) as u32)
 }
 
 /// WASI preview 1's `poll_oneoff`.

@@ -2,8 +2,10 @@
 //! descriptor, exports and imports) so that no call can fail for a reason the load could
 //! have found.
 
+use crate::async_instance::AsyncInstance;
 use crate::compile::{self, Compiled, Loaded};
 use crate::config::InstanceConfig;
+use crate::core::AsyncCore;
 use crate::descriptor;
 use crate::engine::Engine;
 use crate::instance::Instance;
@@ -12,7 +14,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::path::Path;
 use std::sync::Arc;
-use wasp::{Contract, Error, HandleFor, HostContract};
+use wasp::{AsyncHandleFor, AsyncHostContract, Contract, Error, HandleFor, HostContract};
 use wasp_abi::descriptor::Contract as Descriptor;
 
 /// A plugin compiled once and verified against contract `C`. Instantiate it as often as
@@ -181,6 +183,68 @@ impl<C: ?Sized + Contract> Plugin<C> {
         let dispatch = <C::Host as HostContract<H>>::into_dispatch(host);
         let core = self.loaded.instantiate(&self.name, config, dispatch)?;
         Ok(Instance::new(core))
+    }
+
+    /// A new instance whose calls are futures, with the default sandbox: see
+    /// [`AsyncInstance`]. Its host functions are `host`'s implementation of the contract's
+    /// async host trait (for `#[wasp::host] trait GreeterHost`, `AsyncGreeterHost`), written
+    /// with `async fn`; the plugin is the same file, and calls it as it calls any host.
+    ///
+    /// ```
+    /// use greeter_contract::{AsyncGreeterHost, Greeter};
+    /// use std::time::Duration;
+    ///
+    /// struct Host;
+    /// impl AsyncGreeterHost for Host {
+    ///     async fn call_me(&mut self, name: String) -> String {
+    ///         // Any async work: a database, an HTTP request. Other calls run meanwhile.
+    ///         tokio::time::sleep(Duration::from_millis(1)).await;
+    ///         format!("Hello {name}")
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), wasp::Error> {
+    /// let engine = wasp_host::Engine::new()?;
+    /// let plugin = engine.load::<dyn Greeter>("../examples/greeter/plugins/greeter-rust.wasm")?;
+    /// let mut greeter = plugin.instantiate_async(Host).await?;
+    /// assert_eq!(greeter.hello("Nic".into()).await?, "Hello Nic");
+    /// assert_eq!(greeter.callback().await?, "Hello Nic"); // awaited `Host::call_me`
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Plugin::instantiate`].
+    pub async fn instantiate_async<H: 'static>(&self, host: H) -> Result<AsyncInstance<C, H>, Error>
+    where
+        C: AsyncHandleFor<AsyncCore>,
+        C::Host: AsyncHostContract<H>,
+    {
+        self.instantiate_async_with(host, &InstanceConfig::default())
+            .await
+    }
+
+    /// [`Plugin::instantiate_async`] in the sandbox `config` describes (see
+    /// [`Plugin::instantiate_with`]).
+    ///
+    /// # Errors
+    /// As [`Plugin::instantiate_with`].
+    pub async fn instantiate_async_with<H: 'static>(
+        &self,
+        host: H,
+        config: &InstanceConfig,
+    ) -> Result<AsyncInstance<C, H>, Error>
+    where
+        C: AsyncHandleFor<AsyncCore>,
+        C::Host: AsyncHostContract<H>,
+    {
+        let dispatch = <C::Host as AsyncHostContract<H>>::into_async_dispatch(host);
+        let core = self
+            .loaded
+            .instantiate_async(&self.name, config, dispatch)
+            .await?;
+        Ok(AsyncInstance::new(core))
     }
 
     /// The plugin's name, which its instances' log lines, forwarded output and call spans

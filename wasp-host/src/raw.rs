@@ -79,7 +79,14 @@ impl Engine {
         let linker = linking::linker(&self.inner, None)?;
         let exports = runtime_exports(&compiled.module);
         Ok(RawPlugin {
-            loaded: Arc::new(Loaded::new(self, &compiled.module, &linker, exports)?),
+            loaded: Arc::new(Loaded::new(
+                self,
+                &compiled.module,
+                &linker,
+                exports,
+                None,
+                false,
+            )?),
             name: Arc::from("raw"),
         })
     }

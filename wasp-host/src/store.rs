@@ -2,15 +2,19 @@
 
 use crate::deadline::{CallLimits, HasCallLimits};
 use crate::engine::{DEFAULT_MAX_TABLE_ELEMENTS, Limits};
+use std::any::Any;
 use std::sync::Arc;
 use wasmtime::{Func, Memory, Store, Trap, UpdateDeadline};
-use wasp::__private::HostDispatch;
+use wasp::__private::{AsyncHostDispatch, HostDispatch};
 use wasp::Error;
 
 /// The per-instance state inside a wasmtime store.
 pub(crate) struct StoreData {
     pub(crate) wasi: wasmtime_wasi::p1::WasiP1Ctx,
-    pub(crate) host: Box<dyn HostDispatch>,
+    pub(crate) host: Host,
+    /// Whether calls into this store are async (`Core::call_async`): the epoch callback then
+    /// yields to the executor once per tick instead of only checking the deadline.
+    pub(crate) yields: bool,
     /// The plugin's name and the instance's id, which its log lines carry.
     pub(crate) plugin: Arc<str>,
     pub(crate) instance: u64,
@@ -27,6 +31,31 @@ pub(crate) struct StoreData {
     pub(crate) monotonic_start: std::time::Instant,
 }
 
+/// The host value an instance's host functions dispatch to: blocking for instances called
+/// with `Instance`, futures for instances called with `AsyncInstance`.
+pub(crate) enum Host {
+    Blocking(Box<dyn HostDispatch>),
+    Async(Box<dyn AsyncHostDispatch>),
+}
+
+impl Host {
+    /// The host value given to `instantiate` (or `instantiate_async`).
+    pub(crate) fn value(&self) -> &dyn Any {
+        match self {
+            Host::Blocking(d) => d.host_ref(),
+            Host::Async(d) => d.host_ref(),
+        }
+    }
+
+    /// The host value, to change it between calls.
+    pub(crate) fn value_mut(&mut self) -> &mut dyn Any {
+        match self {
+            Host::Blocking(d) => d.host(),
+            Host::Async(d) => d.host(),
+        }
+    }
+}
+
 impl HasCallLimits for StoreData {
     #[inline]
     fn call_limits(&mut self) -> &mut CallLimits {
@@ -40,16 +69,18 @@ pub(crate) fn new_store(
     engine: &wasmtime::Engine,
     limits: &Limits,
     wasi: wasmtime_wasi::p1::WasiP1Ctx,
-    host: Box<dyn HostDispatch>,
+    host: Host,
     plugin: Arc<str>,
     instance: u64,
     monotonic_start: std::time::Instant,
 ) -> Store<StoreData> {
+    let yields = matches!(host, Host::Async(_));
     let mut store = Store::new(
         engine,
         StoreData {
             wasi,
             host,
+            yields,
             plugin,
             instance,
             memory: None,
@@ -67,10 +98,21 @@ pub(crate) fn new_store(
     );
     store.limiter(|data| &mut data.limiter);
     if store.data().call_limits.interrupts() {
-        // Once per tick while the plugin runs: end the call at its deadline or on a cancel.
-        store.epoch_deadline_callback(|mut ctx| match ctx.data_mut().call_limits.check() {
-            None => Ok(UpdateDeadline::Continue(1)),
-            Some(_) => Err(wasmtime::Error::new(Trap::Interrupt)),
+        // Once per tick while the plugin runs: end the call at its deadline or on a cancel;
+        // an async call also yields to the executor, so that a plugin computing for long
+        // never holds the executor's thread for more than a tick.
+        store.epoch_deadline_callback(|mut ctx| {
+            let data = ctx.data_mut();
+            match data.call_limits.check() {
+                // tokio's own yield lets its timers and I/O run before the plugin resumes; a
+                // plain self-wake would be polled again first, starving them.
+                None if data.yields => Ok(UpdateDeadline::YieldCustom(
+                    1,
+                    Box::pin(tokio::task::yield_now()),
+                )),
+                None => Ok(UpdateDeadline::Continue(1)),
+                Some(_) => Err(wasmtime::Error::new(Trap::Interrupt)),
+            }
         });
     }
     limits.arm(&mut store);

@@ -100,7 +100,14 @@ pub(crate) fn verify(
             .define_unknown_imports_as_traps(module)
             .map_err(wasm_error)?;
     }
-    let loaded = Loaded::new(engine, module, &linker, exports)?;
+    let loaded = Loaded::new(
+        engine,
+        module,
+        &linker,
+        exports,
+        expected.host.as_ref(),
+        !other_modules.is_empty(),
+    )?;
     tracing::debug!(
         contract = %expected.name,
         methods = expected.methods.len(),

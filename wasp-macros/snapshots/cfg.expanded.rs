@@ -120,6 +120,117 @@ impl<
         ::std::boxed::Box::new(__WaspClockHostDispatch(host))
     }
 }
+/**[`ClockHost`] for hosts whose functions await: the same functions, each returning a future, which the host implements with `async fn`. The plugin still calls plain functions; an async instance (`wasp_host`'s `plugin.instantiate_async(host)`) suspends it while the future runs and lets other calls progress on the same thread.
+
+Host side only: plugins never see it.*/
+#[cfg(not(target_arch = "wasm32"))]
+pub trait AsyncClockHost: ::core::marker::Send + 'static {
+    ///The host function `now`, as a future the host awaits.
+    fn now(
+        &mut self,
+    ) -> impl ::core::future::Future<Output = u64> + ::core::marker::Send;
+    #[cfg(feature = "trace")]
+    ///The host function `trace`, as a future the host awaits.
+    fn trace(
+        &mut self,
+        line: &str,
+    ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
+    ///The host function `zone`, as a future the host awaits.
+    fn zone(
+        &mut self,
+    ) -> impl ::core::future::Future<Output = String> + ::core::marker::Send;
+}
+#[doc(hidden)]
+#[cfg(not(target_arch = "wasm32"))]
+pub struct __WaspAsyncClockHostDispatch<__WaspHost>(__WaspHost);
+#[cfg(not(target_arch = "wasm32"))]
+impl<__WaspHost: AsyncClockHost> ::wasp::__private::AsyncHostDispatch
+for __WaspAsyncClockHostDispatch<__WaspHost> {
+    #[allow(unused_variables)]
+    fn call<'__wasp>(
+        &'__wasp mut self,
+        function: usize,
+        memory: &'__wasp [u8],
+        args: &'__wasp [u64],
+    ) -> ::wasp::__private::BoxFuture<
+        '__wasp,
+        ::core::result::Result<::wasp::__private::HostReturn, ::wasp::Error>,
+    > {
+        match function {
+            __function if __function == 0usize => {
+                ::std::boxed::Box::pin(async move {
+                    let mut __args = ::wasp::__private::HostArgs::new(
+                        "now",
+                        memory,
+                        args,
+                        0usize,
+                    )?;
+                    let _ = __args;
+                    let __r = <__WaspHost as AsyncClockHost>::now(&mut self.0).await;
+                    <u64 as ::wasp::__private::WireResult>::host_return(__r, "now")
+                })
+            }
+            #[cfg(feature = "trace")]
+            __function if __function == 1usize => {
+                ::std::boxed::Box::pin(async move {
+                    let (__a0,) = {
+                        let mut __args = ::wasp::__private::HostArgs::new(
+                            "trace",
+                            memory,
+                            args,
+                            0usize
+                                + <<&str as ::wasp::__private::Wire>::Abi as ::wasp::__private::Abi>::PARAMS
+                                    .len(),
+                        )?;
+                        let __a0 = __args.lift::<&str>()?;
+                        (__a0,)
+                    };
+                    let __r = <__WaspHost as AsyncClockHost>::trace(&mut self.0, __a0)
+                        .await;
+                    <() as ::wasp::__private::WireResult>::host_return(__r, "trace")
+                })
+            }
+            __function if __function
+                == (0usize + (cfg!(all()) as usize)
+                    + (cfg!(all(feature = "trace")) as usize)) => {
+                ::std::boxed::Box::pin(async move {
+                    let mut __args = ::wasp::__private::HostArgs::new(
+                        "zone",
+                        memory,
+                        args,
+                        0usize,
+                    )?;
+                    let _ = __args;
+                    let __r = <__WaspHost as AsyncClockHost>::zone(&mut self.0).await;
+                    <String as ::wasp::__private::WireResult>::host_return(__r, "zone")
+                })
+            }
+            _ => {
+                ::std::boxed::Box::pin(async move {
+                    ::core::result::Result::Err(::wasp::Error::Decode {
+                        function: ::std::format!("host function #{}", function),
+                        detail: ::std::string::String::from("no such host function"),
+                    })
+                })
+            }
+        }
+    }
+    fn host(&mut self) -> &mut dyn ::core::any::Any {
+        &mut self.0
+    }
+    fn host_ref(&self) -> &dyn ::core::any::Any {
+        &self.0
+    }
+}
+#[cfg(not(target_arch = "wasm32"))]
+impl<__WaspHost: AsyncClockHost> ::wasp::AsyncHostContract<__WaspHost>
+for dyn ClockHost {
+    fn into_async_dispatch(
+        host: __WaspHost,
+    ) -> ::std::boxed::Box<dyn ::wasp::__private::AsyncHostDispatch> {
+        ::std::boxed::Box::new(__WaspAsyncClockHostDispatch(host))
+    }
+}
 /**Plugin-side calls to the host functions of [`ClockHost`].
 
 On wasm32 they call the host engine. On other targets, for a plugin's own tests, they call the value a test installed on its thread with [`set_host`](self::set_host), and panic if there is none.*/
@@ -338,6 +449,73 @@ impl<B: ::wasp::__private::Backend> ClockHandle<B> {
             (0usize + (cfg!(all(unix)) as usize) + (cfg!(all(feature = "v3")) as usize)),
             &mut __args,
         )
+    }
+}
+/**Typed async handle to one instance of a plugin that implements [`Clock`].
+
+Each method mirrors `Clock`'s as an `async fn`: it takes `&mut self` (one caller at a time) and its future resolves to `Result<T, wasp::Error>`, as the blocking handle's call does. Dropping the future before it resolves cancels the call. Get one from a host engine, e.g. `wasp_host`'s `plugin.instantiate_async(...)`.*/
+pub struct ClockAsyncHandle<B> {
+    backend: B,
+}
+impl<B: ::wasp::__private::AsyncBackend> ::wasp::Handle<B> for ClockAsyncHandle<B> {
+    fn from_backend(backend: B) -> Self {
+        ClockAsyncHandle { backend }
+    }
+    fn backend(&self) -> &B {
+        &self.backend
+    }
+    fn backend_mut(&mut self) -> &mut B {
+        &mut self.backend
+    }
+}
+impl<B: ::wasp::__private::AsyncBackend> ::wasp::AsyncHandleFor<B> for dyn Clock {
+    type AsyncHandle = ClockAsyncHandle<B>;
+}
+impl<B: ::wasp::__private::AsyncBackend> ClockAsyncHandle<B> {
+    #[cfg(unix)]
+    ///Calls the plugin's `tick`; dropping the future before it resolves cancels the call.
+    ///
+    /// # Errors
+    /// Any [`wasp::Error`] of the call itself; a `Result` the method returns is the value.
+    pub async fn tick(&mut self) -> ::core::result::Result<u64, ::wasp::Error> {
+        let mut __args = ::wasp::__private::CallArgs::new();
+        ::wasp::__private::AsyncBackend::call_async::<
+            u64,
+        >(&mut self.backend, 0usize, __args)
+            .await
+    }
+    #[cfg(feature = "v3")]
+    ///Calls the plugin's `reset`; dropping the future before it resolves cancels the call.
+    ///
+    /// # Errors
+    /// Any [`wasp::Error`] of the call itself; a `Result` the method returns is the value.
+    pub async fn reset(&mut self, to: u64) -> ::core::result::Result<(), ::wasp::Error> {
+        let mut __args = ::wasp::__private::CallArgs::new();
+        <u64 as ::wasp::__private::Wire>::lower(&to, "reset", &mut __args)?;
+        ::wasp::__private::AsyncBackend::call_async::<
+            (),
+        >(&mut self.backend, (0usize + (cfg!(all(unix)) as usize)), __args)
+            .await
+    }
+    ///Calls the plugin's `read`; dropping the future before it resolves cancels the call.
+    ///
+    /// # Errors
+    /// Any [`wasp::Error`] of the call itself; a `Result` the method returns is the value.
+    pub async fn read(
+        &mut self,
+        label: &str,
+    ) -> ::core::result::Result<Option<u64>, ::wasp::Error> {
+        let mut __args = ::wasp::__private::CallArgs::new();
+        <&str as ::wasp::__private::Wire>::lower(&label, "read", &mut __args)?;
+        ::wasp::__private::AsyncBackend::call_async::<
+            Option<u64>,
+        >(
+                &mut self.backend,
+                (0usize + (cfg!(all(unix)) as usize)
+                    + (cfg!(all(feature = "v3")) as usize)),
+                __args,
+            )
+            .await
     }
 }
 impl ::wasp::Contract for dyn Clock {

@@ -153,6 +153,124 @@ impl<
         ::std::boxed::Box::new(__WaspKvHostDispatch(host))
     }
 }
+/**[`KvHost`] for hosts whose functions await: the same functions, each returning a future, which the host implements with `async fn`. The plugin still calls plain functions; an async instance (`wasp_host`'s `plugin.instantiate_async(host)`) suspends it while the future runs and lets other calls progress on the same thread.
+
+Host side only: plugins never see it.*/
+#[cfg(not(target_arch = "wasm32"))]
+pub trait AsyncKvHost: ::core::marker::Send + 'static {
+    ///The host function `log`, as a future the host awaits.
+    fn log(
+        &mut self,
+        line: &str,
+    ) -> impl ::core::future::Future<Output = ()> + ::core::marker::Send;
+    ///The host function `fetch`, as a future the host awaits.
+    fn fetch(
+        &mut self,
+        key: String,
+    ) -> impl ::core::future::Future<
+        Output = wasp::HostResult<Option<Vec<u8>>>,
+    > + ::core::marker::Send;
+    ///The host function `now`, as a future the host awaits.
+    fn now(
+        &mut self,
+    ) -> impl ::core::future::Future<Output = u64> + ::core::marker::Send;
+}
+#[doc(hidden)]
+#[cfg(not(target_arch = "wasm32"))]
+pub struct __WaspAsyncKvHostDispatch<__WaspHost>(__WaspHost);
+#[cfg(not(target_arch = "wasm32"))]
+impl<__WaspHost: AsyncKvHost> ::wasp::__private::AsyncHostDispatch
+for __WaspAsyncKvHostDispatch<__WaspHost> {
+    #[allow(unused_variables)]
+    fn call<'__wasp>(
+        &'__wasp mut self,
+        function: usize,
+        memory: &'__wasp [u8],
+        args: &'__wasp [u64],
+    ) -> ::wasp::__private::BoxFuture<
+        '__wasp,
+        ::core::result::Result<::wasp::__private::HostReturn, ::wasp::Error>,
+    > {
+        match function {
+            0usize => {
+                ::std::boxed::Box::pin(async move {
+                    let (__a0,) = {
+                        let mut __args = ::wasp::__private::HostArgs::new(
+                            "log",
+                            memory,
+                            args,
+                            0usize
+                                + <<&str as ::wasp::__private::Wire>::Abi as ::wasp::__private::Abi>::PARAMS
+                                    .len(),
+                        )?;
+                        let __a0 = __args.lift::<&str>()?;
+                        (__a0,)
+                    };
+                    let __r = <__WaspHost as AsyncKvHost>::log(&mut self.0, __a0).await;
+                    <() as ::wasp::__private::WireResult>::host_return(__r, "log")
+                })
+            }
+            1usize => {
+                ::std::boxed::Box::pin(async move {
+                    let (__a0,) = {
+                        let mut __args = ::wasp::__private::HostArgs::new(
+                            "fetch",
+                            memory,
+                            args,
+                            0usize
+                                + <<String as ::wasp::__private::Wire>::Abi as ::wasp::__private::Abi>::PARAMS
+                                    .len(),
+                        )?;
+                        let __a0 = __args.lift::<String>()?;
+                        (__a0,)
+                    };
+                    let __r = ::wasp::__private::host_result(
+                        "fetch",
+                        <__WaspHost as AsyncKvHost>::fetch(&mut self.0, __a0).await,
+                    )?;
+                    <Option<
+                        Vec<u8>,
+                    > as ::wasp::__private::WireResult>::host_return(__r, "fetch")
+                })
+            }
+            2usize => {
+                ::std::boxed::Box::pin(async move {
+                    let mut __args = ::wasp::__private::HostArgs::new(
+                        "now",
+                        memory,
+                        args,
+                        0usize,
+                    )?;
+                    let _ = __args;
+                    let __r = <__WaspHost as AsyncKvHost>::now(&mut self.0).await;
+                    <u64 as ::wasp::__private::WireResult>::host_return(__r, "now")
+                })
+            }
+            _ => {
+                ::std::boxed::Box::pin(async move {
+                    ::core::result::Result::Err(::wasp::Error::Decode {
+                        function: ::std::format!("host function #{}", function),
+                        detail: ::std::string::String::from("no such host function"),
+                    })
+                })
+            }
+        }
+    }
+    fn host(&mut self) -> &mut dyn ::core::any::Any {
+        &mut self.0
+    }
+    fn host_ref(&self) -> &dyn ::core::any::Any {
+        &self.0
+    }
+}
+#[cfg(not(target_arch = "wasm32"))]
+impl<__WaspHost: AsyncKvHost> ::wasp::AsyncHostContract<__WaspHost> for dyn KvHost {
+    fn into_async_dispatch(
+        host: __WaspHost,
+    ) -> ::std::boxed::Box<dyn ::wasp::__private::AsyncHostDispatch> {
+        ::std::boxed::Box::new(__WaspAsyncKvHostDispatch(host))
+    }
+}
 /**Plugin-side calls to the host functions of [`KvHost`].
 
 On wasm32 they call the host engine. On other targets, for a plugin's own tests, they call the value a test installed on its thread with [`set_host`](self::set_host), and panic if there is none.*/
@@ -431,6 +549,122 @@ impl<B: ::wasp::__private::Backend> KvHandle<B> {
         let mut __args = ::wasp::__private::CallArgs::new();
         <String as ::wasp::__private::Wire>::lower(&prefix, "clear", &mut __args)?;
         ::wasp::__private::Backend::call::<u32>(&mut self.backend, 5usize, &mut __args)
+    }
+}
+/**Typed async handle to one instance of a plugin that implements [`Kv`].
+
+Each method mirrors `Kv`'s as an `async fn`: it takes `&mut self` (one caller at a time) and its future resolves to `Result<T, wasp::Error>`, as the blocking handle's call does. Dropping the future before it resolves cancels the call. Get one from a host engine, e.g. `wasp_host`'s `plugin.instantiate_async(...)`.*/
+pub struct KvAsyncHandle<B> {
+    backend: B,
+}
+impl<B: ::wasp::__private::AsyncBackend> ::wasp::Handle<B> for KvAsyncHandle<B> {
+    fn from_backend(backend: B) -> Self {
+        KvAsyncHandle { backend }
+    }
+    fn backend(&self) -> &B {
+        &self.backend
+    }
+    fn backend_mut(&mut self) -> &mut B {
+        &mut self.backend
+    }
+}
+impl<B: ::wasp::__private::AsyncBackend> ::wasp::AsyncHandleFor<B> for dyn Kv {
+    type AsyncHandle = KvAsyncHandle<B>;
+}
+impl<B: ::wasp::__private::AsyncBackend> KvAsyncHandle<B> {
+    ///Calls the plugin's `get`; dropping the future before it resolves cancels the call.
+    ///
+    /// # Errors
+    /// Any [`wasp::Error`] of the call itself; a `Result` the method returns is the value.
+    pub async fn get(
+        &mut self,
+        key: &str,
+    ) -> ::core::result::Result<Option<Vec<u8>>, ::wasp::Error> {
+        let mut __args = ::wasp::__private::CallArgs::new();
+        <&str as ::wasp::__private::Wire>::lower(&key, "get", &mut __args)?;
+        ::wasp::__private::AsyncBackend::call_async::<
+            Option<Vec<u8>>,
+        >(&mut self.backend, 0usize, __args)
+            .await
+    }
+    ///Calls the plugin's `put`; dropping the future before it resolves cancels the call.
+    ///
+    /// # Errors
+    /// Any [`wasp::Error`] of the call itself; a `Result` the method returns is the value.
+    pub async fn put(
+        &mut self,
+        key: String,
+        value: Vec<u8>,
+        ttl: Option<u32>,
+    ) -> ::core::result::Result<(), ::wasp::Error> {
+        let mut __args = ::wasp::__private::CallArgs::new();
+        <String as ::wasp::__private::Wire>::lower(&key, "put", &mut __args)?;
+        <Vec<u8> as ::wasp::__private::Wire>::lower(&value, "put", &mut __args)?;
+        <Option<u32> as ::wasp::__private::Wire>::lower(&ttl, "put", &mut __args)?;
+        ::wasp::__private::AsyncBackend::call_async::<
+            (),
+        >(&mut self.backend, 1usize, __args)
+            .await
+    }
+    ///Calls the plugin's `count`; dropping the future before it resolves cancels the call.
+    ///
+    /// # Errors
+    /// Any [`wasp::Error`] of the call itself; a `Result` the method returns is the value.
+    pub async fn count(&mut self) -> ::core::result::Result<usize, ::wasp::Error> {
+        let mut __args = ::wasp::__private::CallArgs::new();
+        ::wasp::__private::AsyncBackend::call_async::<
+            usize,
+        >(&mut self.backend, 2usize, __args)
+            .await
+    }
+    ///Calls the plugin's `stats`; dropping the future before it resolves cancels the call.
+    ///
+    /// # Errors
+    /// Any [`wasp::Error`] of the call itself; a `Result` the method returns is the value.
+    pub async fn stats(
+        &mut self,
+        detailed: bool,
+    ) -> ::core::result::Result<Result<Stats<u64>, String>, ::wasp::Error> {
+        let mut __args = ::wasp::__private::CallArgs::new();
+        <bool as ::wasp::__private::Wire>::lower(&detailed, "stats", &mut __args)?;
+        ::wasp::__private::AsyncBackend::call_async::<
+            Result<Stats<u64>, String>,
+        >(&mut self.backend, 3usize, __args)
+            .await
+    }
+    ///Calls the plugin's `scale`; dropping the future before it resolves cancels the call.
+    ///
+    /// # Errors
+    /// Any [`wasp::Error`] of the call itself; a `Result` the method returns is the value.
+    pub async fn scale(
+        &mut self,
+        factor: f64,
+        bytes: &[u8],
+        flag: char,
+    ) -> ::core::result::Result<(f64, u8), ::wasp::Error> {
+        let mut __args = ::wasp::__private::CallArgs::new();
+        <f64 as ::wasp::__private::Wire>::lower(&factor, "scale", &mut __args)?;
+        <&[u8] as ::wasp::__private::Wire>::lower(&bytes, "scale", &mut __args)?;
+        <char as ::wasp::__private::Wire>::lower(&flag, "scale", &mut __args)?;
+        ::wasp::__private::AsyncBackend::call_async::<
+            (f64, u8),
+        >(&mut self.backend, 4usize, __args)
+            .await
+    }
+    ///Calls the plugin's `clear`; dropping the future before it resolves cancels the call.
+    ///
+    /// # Errors
+    /// Any [`wasp::Error`] of the call itself; a `Result` the method returns is the value.
+    pub async fn clear(
+        &mut self,
+        prefix: String,
+    ) -> ::core::result::Result<u32, ::wasp::Error> {
+        let mut __args = ::wasp::__private::CallArgs::new();
+        <String as ::wasp::__private::Wire>::lower(&prefix, "clear", &mut __args)?;
+        ::wasp::__private::AsyncBackend::call_async::<
+            u32,
+        >(&mut self.backend, 5usize, __args)
+            .await
     }
 }
 impl ::wasp::Contract for dyn Kv {

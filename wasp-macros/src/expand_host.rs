@@ -19,6 +19,8 @@ pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
     let vis = &item.vis;
     let trait_ident = &item.ident;
     let dispatch_ident = format_ident!("__Wasp{}Dispatch", trait_ident);
+    let async_trait_ident = format_ident!("Async{}", trait_ident);
+    let async_dispatch_ident = format_ident!("__WaspAsync{}Dispatch", trait_ident);
     let module_ident = format_ident!("{}", snake_case(&trait_ident.to_string()));
     let module_name = LitStr::new(&trait_ident.to_string(), Span::call_site());
     let module_rust_name = LitStr::new(&module_ident.to_string(), Span::call_site());
@@ -34,6 +36,24 @@ pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
         };
         dispatch_arm(trait_ident, pattern, m)
     });
+    let async_arms = model.methods.iter().enumerate().map(|(i, m)| {
+        let pattern = if model.has_cfgs() {
+            let index = model.index_expr(i);
+            quote!(__function if __function == #index)
+        } else {
+            quote!(#i)
+        };
+        async_dispatch_arm(&async_trait_ident, pattern, m)
+    });
+    let async_methods = model.methods.iter().map(async_trait_method);
+    let async_trait_doc = format!(
+        "[`{0}`] for hosts whose functions await: the same functions, each returning a \
+         future, which the host implements with `async fn`. The plugin still calls plain \
+         functions; an async instance (`wasp_host`'s `plugin.instantiate_async(host)`) \
+         suspends it while the future runs and lets other calls progress on the same \
+         thread.\n\nHost side only: plugins never see it.",
+        trait_ident
+    );
     let imports = model.methods.iter().map(|m| guest_import(m, &module_name));
     let natives = model
         .methods
@@ -100,6 +120,52 @@ pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
             }
         }
 
+        #[doc = #async_trait_doc]
+        #[cfg(not(target_arch = "wasm32"))]
+        #vis trait #async_trait_ident: ::core::marker::Send + 'static {
+            #(#async_methods)*
+        }
+
+        #[doc(hidden)]
+        #[cfg(not(target_arch = "wasm32"))]
+        #vis struct #async_dispatch_ident<__WaspHost>(__WaspHost);
+
+        #[cfg(not(target_arch = "wasm32"))]
+        impl<__WaspHost: #async_trait_ident> ::wasp::__private::AsyncHostDispatch for #async_dispatch_ident<__WaspHost> {
+            #[allow(unused_variables)]
+            fn call<'__wasp>(
+                &'__wasp mut self,
+                function: usize,
+                memory: &'__wasp [u8],
+                args: &'__wasp [u64],
+            ) -> ::wasp::__private::BoxFuture<'__wasp, ::core::result::Result<::wasp::__private::HostReturn, ::wasp::Error>> {
+                match function {
+                    #(#async_arms)*
+                    _ => ::std::boxed::Box::pin(async move {
+                        ::core::result::Result::Err(::wasp::Error::Decode {
+                            function: ::std::format!("host function #{}", function),
+                            detail: ::std::string::String::from("no such host function"),
+                        })
+                    }),
+                }
+            }
+
+            fn host(&mut self) -> &mut dyn ::core::any::Any {
+                &mut self.0
+            }
+
+            fn host_ref(&self) -> &dyn ::core::any::Any {
+                &self.0
+            }
+        }
+
+        #[cfg(not(target_arch = "wasm32"))]
+        impl<__WaspHost: #async_trait_ident> ::wasp::AsyncHostContract<__WaspHost> for dyn #trait_ident {
+            fn into_async_dispatch(host: __WaspHost) -> ::std::boxed::Box<dyn ::wasp::__private::AsyncHostDispatch> {
+                ::std::boxed::Box::new(#async_dispatch_ident(host))
+            }
+        }
+
         #[doc = #module_doc]
         #vis mod #module_ident {
             #[allow(unused_imports)]
@@ -144,34 +210,77 @@ pub fn expand(model: &TraitModel, errors: Errors) -> TokenStream {
     }
 }
 
+/// What both dispatchers' arms for host function `m` are made of: its name, the count of its
+/// wasm parameters, a `let` per argument lifted from the plugin's memory, their names, and the
+/// lowering of the answer `__r`.
+struct ArmParts {
+    name: LitStr,
+    counts: Vec<TokenStream>,
+    lifts: Vec<TokenStream>,
+    arg_idents: Vec<syn::Ident>,
+    lower: TokenStream,
+}
+
+impl ArmParts {
+    fn new(m: &Method) -> ArmParts {
+        let name = LitStr::new(&m.ident.to_string(), m.ident.span());
+        let counts = m
+            .params
+            .iter()
+            .map(|p| {
+                let ty = &p.erased;
+                quote_spanned!(ty.span()=>
+                    + <<#ty as ::wasp::__private::Wire>::Abi as ::wasp::__private::Abi>::PARAMS.len()
+                )
+            })
+            .collect();
+        let mut lifts = Vec::new();
+        let mut arg_idents = Vec::new();
+        for (i, p) in m.params.iter().enumerate() {
+            let arg = format_ident!("__a{}", i);
+            let ty = &p.erased;
+            let args = local("__args");
+            lifts.push(quote_spanned!(ty.span()=> let #arg = #args.lift::<#ty>()?;));
+            arg_idents.push(arg);
+        }
+        let ret = &m.ret.erased;
+        let r = local("__r");
+        let lower = quote_spanned!(ret.span()=>
+            <#ret as ::wasp::__private::WireResult>::host_return(#r, #name)
+        );
+        ArmParts {
+            name,
+            counts,
+            lifts,
+            arg_idents,
+            lower,
+        }
+    }
+
+    /// `call`, the host's answer, through `host_result` when the function is fallible.
+    fn answer(&self, m: &Method, call: TokenStream) -> TokenStream {
+        let name = &self.name;
+        if m.fallible {
+            quote!(::wasp::__private::host_result(#name, #call)?)
+        } else {
+            call
+        }
+    }
+}
+
 fn dispatch_arm(trait_ident: &syn::Ident, pattern: TokenStream, m: &Method) -> TokenStream {
     let ident = &m.ident;
-    let name = LitStr::new(&ident.to_string(), ident.span());
-    let counts = m.params.iter().map(|p| {
-        let ty = &p.erased;
-        quote_spanned!(ty.span()=>
-            + <<#ty as ::wasp::__private::Wire>::Abi as ::wasp::__private::Abi>::PARAMS.len()
-        )
-    });
-    let mut lifts = Vec::new();
-    let mut arg_idents = Vec::new();
-    for (i, p) in m.params.iter().enumerate() {
-        let arg = format_ident!("__a{}", i);
-        let ty = &p.erased;
-        let args = local("__args");
-        lifts.push(quote_spanned!(ty.span()=> let #arg = #args.lift::<#ty>()?;));
-        arg_idents.push(arg);
-    }
-    let call = quote!(<__WaspHost as #trait_ident>::#ident(&mut self.0, #(#arg_idents),*));
-    let call = if m.fallible {
-        quote!(::wasp::__private::host_result(#name, #call)?)
-    } else {
-        call
-    };
-    let ret = &m.ret.erased;
-    let r = local("__r");
-    let lower = quote_spanned!(ret.span()=>
-        <#ret as ::wasp::__private::WireResult>::host_return(#r, #name)
+    let parts = ArmParts::new(m);
+    let ArmParts {
+        name,
+        counts,
+        lifts,
+        arg_idents,
+        lower,
+    } = &parts;
+    let call = parts.answer(
+        m,
+        quote!(<__WaspHost as #trait_ident>::#ident(&mut self.0, #(#arg_idents),*)),
     );
     let cfgs = m.cfg_attrs();
     quote! {
@@ -184,6 +293,81 @@ fn dispatch_arm(trait_ident: &syn::Ident, pattern: TokenStream, m: &Method) -> T
             let __r = #call;
             #lower
         }
+    }
+}
+
+/// Method `m` of the async host trait: its signature, returning a `Send` future of what the
+/// sync trait's method returns. Only host code compiles it (it needs Rust 1.75), so the
+/// contract crate stays Rust-1.63-clean for plugins.
+fn async_trait_method(m: &Method) -> TokenStream {
+    let mut sig = m.sig.clone();
+    let output = match &sig.output {
+        syn::ReturnType::Default => quote!(()),
+        syn::ReturnType::Type(_, ty) => quote!(#ty),
+    };
+    sig.asyncness = None;
+    sig.output = syn::parse_quote!(
+        -> impl ::core::future::Future<Output = #output> + ::core::marker::Send
+    );
+    let doc = format!(
+        "The host function `{}`, as a future the host awaits.",
+        m.ident
+    );
+    let cfgs = m.cfg_attrs();
+    quote! {
+        #cfgs
+        #[doc = #doc]
+        #sig;
+    }
+}
+
+/// The async dispatcher's arm for host function `m`: lifts the arguments from the plugin's
+/// memory, awaits the host's future and lowers its answer, as [`dispatch_arm`] does without
+/// the await.
+fn async_dispatch_arm(
+    async_trait_ident: &syn::Ident,
+    pattern: TokenStream,
+    m: &Method,
+) -> TokenStream {
+    let ident = &m.ident;
+    let parts = ArmParts::new(m);
+    let ArmParts {
+        name,
+        counts,
+        lifts,
+        arg_idents,
+        lower,
+    } = &parts;
+    let call = parts.answer(
+        m,
+        quote!(<__WaspHost as #async_trait_ident>::#ident(&mut self.0, #(#arg_idents),*).await),
+    );
+    let cfgs = m.cfg_attrs();
+    // The arguments are read before the host's future starts, and the reader is gone before
+    // it is awaited.
+    let read = quote! {
+        let mut __args = ::wasp::__private::HostArgs::new(
+            #name, memory, args, 0usize #(#counts)*
+        )?;
+    };
+    let read = if arg_idents.is_empty() {
+        quote!(#read let _ = __args;)
+    } else {
+        quote! {
+            let (#(#arg_idents,)*) = {
+                #read
+                #(#lifts)*
+                (#(#arg_idents,)*)
+            };
+        }
+    };
+    quote! {
+        #cfgs
+        #pattern => ::std::boxed::Box::pin(async move {
+            #read
+            let __r = #call;
+            #lower
+        }),
     }
 }
 

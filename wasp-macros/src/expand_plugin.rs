@@ -46,6 +46,7 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
     let vis = &item.vis;
     let trait_ident = &item.ident;
     let handle_ident = format_ident!("{}Handle", trait_ident);
+    let async_handle_ident = format_ident!("{}AsyncHandle", trait_ident);
     let export_macro = format_ident!("export_{}", snake_case(&trait_ident.to_string()));
     let host_ty = match &args.host {
         Some(path) => quote!(dyn #path),
@@ -65,7 +66,12 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
         .methods
         .iter()
         .enumerate()
-        .map(|(i, m)| handle_method(model.index_expr(i), m));
+        .map(|(i, m)| handle_method(model.index_expr(i), m, Calling::Blocking));
+    let async_handle_methods = model
+        .methods
+        .iter()
+        .enumerate()
+        .map(|(i, m)| handle_method(model.index_expr(i), m, Calling::Async));
     let glue = model.methods.iter().map(|m| export_glue(trait_ident, m));
     let mut shims = Vec::new();
     let mut shim_macros = Vec::new();
@@ -111,6 +117,14 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
          `plugin.instantiate(...)`.",
         trait_ident
     );
+    let async_handle_doc = format!(
+        "Typed async handle to one instance of a plugin that implements [`{0}`].\n\n\
+         Each method mirrors `{0}`'s as an `async fn`: it takes `&mut self` (one caller at a \
+         time) and its future resolves to `Result<T, wasp::Error>`, as the blocking handle's \
+         call does. Dropping the future before it resolves cancels the call. Get one from a \
+         host engine, e.g. `wasp_host`'s `plugin.instantiate_async(...)`.",
+        trait_ident
+    );
     let export_doc = format!(
         "Exports a plugin's implementation of `{0}`.\n\n\
          Call it once in the plugin crate: `{1}!(MyType);` builds the object with \
@@ -147,6 +161,31 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
 
         impl<B: ::wasp::__private::Backend> #handle_ident<B> {
             #(#handle_methods)*
+        }
+
+        #[doc = #async_handle_doc]
+        #vis struct #async_handle_ident<B> {
+            backend: B,
+        }
+
+        impl<B: ::wasp::__private::AsyncBackend> ::wasp::Handle<B> for #async_handle_ident<B> {
+            fn from_backend(backend: B) -> Self {
+                #async_handle_ident { backend }
+            }
+            fn backend(&self) -> &B {
+                &self.backend
+            }
+            fn backend_mut(&mut self) -> &mut B {
+                &mut self.backend
+            }
+        }
+
+        impl<B: ::wasp::__private::AsyncBackend> ::wasp::AsyncHandleFor<B> for dyn #trait_ident {
+            type AsyncHandle = #async_handle_ident<B>;
+        }
+
+        impl<B: ::wasp::__private::AsyncBackend> #async_handle_ident<B> {
+            #(#async_handle_methods)*
         }
 
         impl ::wasp::Contract for dyn #trait_ident {
@@ -215,7 +254,14 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
     }
 }
 
-fn handle_method(index: TokenStream, m: &Method) -> TokenStream {
+/// Whether a handle method returns when the call is done or is a future of it.
+#[derive(Clone, Copy)]
+enum Calling {
+    Blocking,
+    Async,
+}
+
+fn handle_method(index: TokenStream, m: &Method, calling: Calling) -> TokenStream {
     let ident = &m.ident;
     let name = LitStr::new(&ident.to_string(), ident.span());
     let generics = &m.sig.generics;
@@ -244,21 +290,47 @@ fn handle_method(index: TokenStream, m: &Method) -> TokenStream {
     // `WireResult::lift`; spanned on the type, so that a type that cannot cross is reported there.
     let backend = quote!(self.backend);
     let args = local("__args");
-    let lift = quote_spanned! {ret_erased.span()=>
-        ::wasp::__private::Backend::call::<#ret_erased>(&mut #backend, #index, &mut #args)
-    };
-    let doc = format!("Calls the plugin's `{}`.", ident);
     let cfgs = m.cfg_attrs();
-    quote! {
-        #cfgs
-        #[doc = #doc]
-        ///
-        /// # Errors
-        /// Any [`wasp::Error`] of the call itself; a `Result` the method returns is the value.
-        pub fn #ident #generics (&mut self, #(#param_decls),*) -> ::core::result::Result<#ret_ty, ::wasp::Error> {
-            let mut __args = ::wasp::__private::CallArgs::new();
-            #(#lowers)*
-            #lift
+    match calling {
+        Calling::Blocking => {
+            let lift = quote_spanned! {ret_erased.span()=>
+                ::wasp::__private::Backend::call::<#ret_erased>(&mut #backend, #index, &mut #args)
+            };
+            let doc = format!("Calls the plugin's `{}`.", ident);
+            quote! {
+                #cfgs
+                #[doc = #doc]
+                ///
+                /// # Errors
+                /// Any [`wasp::Error`] of the call itself; a `Result` the method returns is the value.
+                pub fn #ident #generics (&mut self, #(#param_decls),*) -> ::core::result::Result<#ret_ty, ::wasp::Error> {
+                    let mut __args = ::wasp::__private::CallArgs::new();
+                    #(#lowers)*
+                    #lift
+                }
+            }
+        }
+        Calling::Async => {
+            // The same lowering; the arguments are borrowed from the future's own state.
+            let lift = quote_spanned! {ret_erased.span()=>
+                ::wasp::__private::AsyncBackend::call_async::<#ret_erased>(&mut #backend, #index, #args).await
+            };
+            let doc = format!(
+                "Calls the plugin's `{}`; dropping the future before it resolves cancels the call.",
+                ident
+            );
+            quote! {
+                #cfgs
+                #[doc = #doc]
+                ///
+                /// # Errors
+                /// Any [`wasp::Error`] of the call itself; a `Result` the method returns is the value.
+                pub async fn #ident #generics (&mut self, #(#param_decls),*) -> ::core::result::Result<#ret_ty, ::wasp::Error> {
+                    let mut __args = ::wasp::__private::CallArgs::new();
+                    #(#lowers)*
+                    #lift
+                }
+            }
         }
     }
 }

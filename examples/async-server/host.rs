@@ -10,8 +10,8 @@
 //!
 //! Options: `--addr 127.0.0.1:PORT` (default 127.0.0.1:3000; port 0 picks a free one),
 //! `--plugin PATH` (default: the committed Rust handler), `--latency-ms N` (the store's
-//! simulated latency, default 2), `--instances fresh|reuse` (a new instance per request, the
-//! default, or a free list of instances). It prints `listening on http://ADDR` once it
+//! simulated latency, default 2), `--instances reuse|fresh` (a free list of instances, the
+//! default, or a new instance per request; `server.rs` says why). It prints `listening on http://ADDR` once it
 //! listens; Ctrl-C stops it.
 
 #[path = "server.rs"]
@@ -23,7 +23,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 const USAGE: &str = "usage: async-server [--addr 127.0.0.1:3000] [--plugin PATH] \
-                     [--latency-ms 2] [--instances fresh|reuse]";
+                     [--latency-ms 2] [--instances reuse|fresh]";
 
 fn main() {
     let (addr, options) = match parse(std::env::args().skip(1)) {
@@ -61,7 +61,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<(SocketAddr, Options)
     let mut options = Options {
         plugin: server::default_plugin(),
         latency: Duration::from_millis(2),
-        instances: Instances::Fresh,
+        instances: Instances::Reuse,
     };
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));

@@ -29,12 +29,19 @@ pub fn default_plugin() -> PathBuf {
 }
 
 /// How requests get an instance.
+///
+/// The example reuses instances by default. Measured with `benches/async_server.rs` (64
+/// keep-alive connections, `GET /kv/KEY`, 2 ms store latency, 2026-12-02): 15 336 requests/s
+/// reusing instances against 12 958 with a fresh one per request, and 16 535 for the same
+/// route in native Rust; the handler keeps no state between requests, so reuse costs it no
+/// isolation. A plugin that keeps per-request state would want `Fresh`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Instances {
     /// A new instance per request: no state survives from one request to the next, and with
     /// the pooling allocator it costs a few microseconds.
     Fresh,
-    /// Instances kept in a small free list and reused; a poisoned one is dropped instead.
+    /// Instances kept in a free list (a `Vec` behind a mutex, held only to push or pop) and
+    /// reused; a poisoned one is dropped instead, and so is one whose call was cancelled.
     Reuse,
 }
 

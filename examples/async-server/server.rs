@@ -31,10 +31,11 @@ pub fn default_plugin() -> PathBuf {
 /// How requests get an instance.
 ///
 /// The example reuses instances by default. Measured with `benches/async_server.rs` (64
-/// keep-alive connections, `GET /kv/KEY`, 2 ms store latency, 2026-12-02): 15 336 requests/s
-/// reusing instances against 12 958 with a fresh one per request, and 16 535 for the same
-/// route in native Rust; the handler keeps no state between requests, so reuse costs it no
-/// isolation. A plugin that keeps per-request state would want `Fresh`.
+/// keep-alive connections, `GET /kv/KEY`, 2 ms store latency; two full runs on 2026-12-02):
+/// 15 163 and 15 336 requests/s reusing instances against 12 985 and 12 958 with a fresh one
+/// per request, and 16 504 and 16 535 for the same route in native Rust. The handler keeps no
+/// state between requests, so reuse costs it no isolation; a plugin that keeps state from one
+/// request to the next would want `Fresh`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Instances {
     /// A new instance per request: no state survives from one request to the next, and with

@@ -535,12 +535,12 @@ impl Core {
         args: &mut CallArgs<'_>,
         lift: impl FnOnce(Returned<'_>) -> Result<T, String>,
     ) -> Result<T, Error> {
-        let (func, result) = self.prepare(method)?;
+        let (func, params, result) = self.prepare(method)?;
         self.check_native_stack(method)?;
         if args.has_buffers() {
             self.place_buffers(method, args)?;
         }
-        self.check_arity(method, args.values())?;
+        self.check_arity(method, params, args.values())?;
         let values = args.values();
         let mut raw = [MaybeUninit::<ValRaw>::uninit(); MAX_WASM_PARAMS];
         for (slot, &bits) in raw.iter_mut().zip(values) {
@@ -572,13 +572,13 @@ impl Core {
         } else {
             0
         };
-        self.finish(method, outcome, bits, lift)
+        self.finish(method, result, outcome, bits, lift)
     }
 
     /// The checks every call makes before entering the plugin, then arms its limits: the
-    /// method's function and how its result comes back.
+    /// method's function, its count of wasm parameters and how its result comes back.
     #[inline]
-    fn prepare(&mut self, method: usize) -> Result<(Func, ResultKind), Error> {
+    fn prepare(&mut self, method: usize) -> Result<(Func, usize, ResultKind), Error> {
         if let Some(cause) = &self.poisoned {
             return Err(Error::Poisoned {
                 cause: cause.clone(),
@@ -596,7 +596,7 @@ impl Core {
                 plugin_version: self.plugin_version,
             });
         };
-        let result = export.spec.result;
+        let (params, result) = (export.spec.params.len(), export.spec.result);
         if self.store.data().call_limits.take_pending_cancel() {
             // Cancelled while idle: nothing ran, nothing to poison.
             return Err(Error::Cancelled {
@@ -604,13 +604,12 @@ impl Core {
             });
         }
         self.limits.arm(&mut self.store);
-        Ok((func, result))
+        Ok((func, params, result))
     }
 
     /// Refuses arguments that do not match the export's parameters.
     #[inline]
-    fn check_arity(&self, method: usize, values: &[u64]) -> Result<(), Error> {
-        let params = self.exports[method].spec.params.len();
+    fn check_arity(&self, method: usize, params: usize, values: &[u64]) -> Result<(), Error> {
         if values.len() == params {
             return Ok(());
         }
@@ -630,6 +629,7 @@ impl Core {
     fn finish<T>(
         &mut self,
         method: usize,
+        result: ResultKind,
         outcome: wasmtime::Result<()>,
         bits: u64,
         lift: impl FnOnce(Returned<'_>) -> Result<T, String>,
@@ -647,7 +647,7 @@ impl Core {
         if limiter.denied.is_some() {
             limiter.denied = None;
         }
-        let lifted = match self.exports[method].spec.result {
+        let lifted = match result {
             ResultKind::None => lift(Returned::Unit),
             ResultKind::Value => lift(Returned::Bits(bits)),
             ResultKind::Buffer => match self.result_bytes(method, bits) {
@@ -728,13 +728,13 @@ impl Core {
             );
             self.poisoned = Some(cause);
         }
-        let (func, result) = self.prepare(method)?;
+        let (func, params, result) = self.prepare(method)?;
         // Until the call ends: if its future is dropped first, the instance is poisoned.
         self.in_flight = Some(method);
         let watch = self.watch();
         let mut results = [Val::I32(0)];
         let outcome = {
-            let run = self.run_async(method, func, result, args, &mut results);
+            let run = self.run_async(method, (func, params, result), args, &mut results);
             race(run, watch).await
         };
         self.in_flight = None;
@@ -747,7 +747,7 @@ impl Core {
                     Val::F64(v) => v,
                     _ => 0,
                 };
-                self.finish(method, outcome, bits, lift)
+                self.finish(method, result, outcome, bits, lift)
             }
             // Placing the arguments failed (and poisoned the instance where it should).
             Ok(Err(error)) => Err(error),
@@ -762,8 +762,7 @@ impl Core {
     async fn run_async(
         &mut self,
         method: usize,
-        func: Func,
-        result: ResultKind,
+        (func, count, result): (Func, usize, ResultKind),
         args: &mut CallArgs<'_>,
         results: &mut [Val; 1],
     ) -> Result<wasmtime::Result<()>, Error> {
@@ -776,7 +775,7 @@ impl Core {
             };
             self.place_at(memory, args, ptr, total)?;
         }
-        self.check_arity(method, args.values())?;
+        self.check_arity(method, count, args.values())?;
         let mut params = [Val::I32(0); MAX_WASM_PARAMS];
         let spec = &self.exports[method].spec;
         for ((slot, &bits), ty) in params.iter_mut().zip(args.values()).zip(&spec.params) {
@@ -787,7 +786,6 @@ impl Core {
                 ValType::F64 => Val::F64(bits),
             };
         }
-        let count = spec.params.len();
         let has_result = usize::from(result != ResultKind::None);
         Ok(func
             .call_async(

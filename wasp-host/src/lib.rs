@@ -31,6 +31,11 @@
 //!   host functions ([`Instance::host`]). It dereferences to the contract's generated handle,
 //!   whose methods mirror the trait's and return `Result<T, wasp::Error>`. Used by one caller
 //!   at a time (`&mut`); it is `Send`, so it may move between threads.
+//! - [`AsyncInstance<C, H>`]: the same sandbox called with futures, made by
+//!   [`Plugin::instantiate_async`]: every method is an `async fn`, host functions are the
+//!   contract's generated `Async{HostTrait}` (written with `async fn`), and many calls make
+//!   progress on one tokio thread; dropping a call's future cancels it and poisons the
+//!   instance.
 //! - [`Pool<C, H>`]: a bounded set of instances of one plugin for serving many callers
 //!   from many threads: checkout with a timeout ([`Pool::get_timeout`]), return on drop,
 //!   poisoned instances replaced, [`Reuse`] policy, [`PoolMetrics`]. `Send + Sync`, cheap
@@ -54,10 +59,11 @@
 //!   ([`Descriptors`], [`DescriptorSource`]).
 //!
 //! `Engine`, `Plugin`, `RawPlugin` and `DynamicPlugin` are `Send + Sync` and cheap to clone;
-//! share them between threads freely. `Instance`, `RawInstance`, `DynamicInstance` and
-//! [`Captured`] are `Send`; an instance serves one call at a time. Plugins and instances keep alive what they need of their
-//! engine, including the `wasp-clock` thread that enforces call timeouts, so the `Engine`
-//! value may be dropped once plugins are loaded.
+//! share them between threads freely. `Instance`, `AsyncInstance` (and its call futures),
+//! `RawInstance`, `DynamicInstance` and [`Captured`] are `Send`; an instance serves one call
+//! at a time. Plugins and instances keep alive what they need of their engine, including the
+//! `wasp-clock` thread that enforces call timeouts, so the `Engine` value may be dropped once
+//! plugins are loaded.
 //!
 //! # After a failure
 //! A trap, a panic, a failed host function, a WASI exit, or a pointer or value the plugin

@@ -216,8 +216,9 @@ impl App {
                 Worker(self.plugin.instantiate_async(host).await?)
             }
         };
-        // If the client goes away mid-call, axum drops this future: the call is cancelled and
-        // the instance dropped with it, never returned to the free list.
+        // Should this future be dropped mid-call (a timeout layer, a server shutting down),
+        // the call is cancelled and the instance, poisoned, is dropped with it: it never
+        // reaches the free list.
         let result = worker.0.handle(method, path, body).await;
         if self.instances == Instances::Reuse && !AsyncInstance::is_poisoned(&worker.0) {
             self.idle

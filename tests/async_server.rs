@@ -1,7 +1,8 @@
 //! The async-server example (`examples/async-server`): its service run in-process on a free
 //! loopback port and answering real HTTP requests from its plugin and its key-value store, in
-//! both instance modes; plugin faults as 500s that never reach a later request; and the example
-//! program itself, started, asked, and stopped with Ctrl-C (SIGINT).
+//! both instance modes; plugin faults as 500s that never reach a later request; clients that
+//! hang up mid-call; and the example program itself, started, asked, and stopped with Ctrl-C
+//! (SIGINT).
 
 #[path = "../examples/async-server/server.rs"]
 mod server;
@@ -213,6 +214,49 @@ fn concurrent_connections_each_get_their_own_answers_with_fresh_instances() {
 #[test]
 fn concurrent_connections_each_get_their_own_answers_with_reused_instances() {
     with_server(Instances::Reuse, Duration::from_millis(5), crowd);
+}
+
+/// Clients that hang up while their request waits on the store (whether hyper then drops the
+/// request's future, cancelling the call, or lets it finish) leave the service answering
+/// everyone else, before and after those calls would have ended.
+async fn hang_ups(addr: SocketAddr) {
+    let mut c = Connection::open(addr).await.expect("connect");
+    assert_eq!(
+        ask(&mut c, "PUT", "/kv/k", "v").await,
+        (200, "stored \"k\"".to_string())
+    );
+    for _ in 0..8 {
+        let mut quitter = Connection::open(addr).await.expect("connect");
+        let pending = quitter.send("GET", "/kv/k", "");
+        // The store's latency is 200 ms: the request is mid-call when the client hangs up.
+        assert!(
+            tokio::time::timeout(Duration::from_millis(50), pending)
+                .await
+                .is_err()
+        );
+        drop(quitter);
+    }
+    assert_eq!(
+        ask(&mut c, "GET", "/kv/k", "").await,
+        (200, "v".to_string())
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for _ in 0..3 {
+        assert_eq!(
+            ask(&mut c, "GET", "/kv/k", "").await,
+            (200, "v".to_string())
+        );
+    }
+}
+
+#[test]
+fn clients_hanging_up_mid_call_leave_the_service_answering_with_fresh_instances() {
+    with_server(Instances::Fresh, Duration::from_millis(200), hang_ups);
+}
+
+#[test]
+fn clients_hanging_up_mid_call_leave_the_service_answering_with_reused_instances() {
+    with_server(Instances::Reuse, Duration::from_millis(200), hang_ups);
 }
 
 /// The program as README runs it: it prints its address once listening, answers, and exits

@@ -130,6 +130,7 @@
 #![warn(missing_docs)]
 
 mod async_instance;
+mod async_pool;
 mod cache;
 mod clock;
 mod compile;
@@ -159,6 +160,7 @@ mod watch;
 #[doc(hidden)]
 pub use crate::core::{AsyncCore, Core};
 pub use async_instance::AsyncInstance;
+pub use async_pool::{AsyncPool, AsyncPoolBuilder, AsyncPooled};
 pub use cache::CacheStats;
 pub use config::{Access, DEFAULT_CAPTURE_LIMIT, InstanceConfig, Mount};
 pub use deadline::CancelHandle;

@@ -447,14 +447,14 @@ struct Idle<C: ?Sized + HandleFor<Core>, H> {
 }
 
 /// Where a pool's instances come from: one plugin for good, or the current version of a
-/// [`Reloadable`] one.
-enum Source<C: ?Sized> {
+/// [`Reloadable`] one. Shared with `async_pool.rs`.
+pub(crate) enum Source<C: ?Sized> {
     Fixed(Arc<Version<C>>),
     Reloadable(Reloadable<C>),
 }
 
 impl<C: ?Sized> Source<C> {
-    fn current(&self) -> Arc<Version<C>> {
+    pub(crate) fn current(&self) -> Arc<Version<C>> {
         match self {
             Source::Fixed(version) => version.clone(),
             Source::Reloadable(plugin) => plugin.current(),
@@ -462,7 +462,7 @@ impl<C: ?Sized> Source<C> {
     }
 
     /// The current version's number: one atomic load, on every checkout and return.
-    fn number(&self) -> u64 {
+    pub(crate) fn number(&self) -> u64 {
         match self {
             Source::Fixed(version) => version.number(),
             Source::Reloadable(plugin) => plugin.version(),

@@ -7,7 +7,9 @@ use crate::core::AsyncCore;
 use crate::plugin::Plugin;
 use crate::pool::{DEFAULT_CHECKOUT_TIMEOUT, DEFAULT_MAX_INSTANCES, PoolMetrics, Reuse, Source};
 use crate::reload::{Reloadable, Version};
+use std::any::Any;
 use std::fmt;
+use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -117,6 +119,7 @@ where
                 replaced: 0,
                 retired: 0,
             }),
+            host: PhantomData,
         });
         for _ in 0..prewarm {
             let idle = shared.instantiate().await?;
@@ -193,11 +196,11 @@ where
 /// back an instance, never across an `.await`. An [`AsyncPooled`] guard is `Send`, and so are
 /// the futures of checkouts and calls. Timed waits need the runtime's timer (a runtime built
 /// with `enable_time` or `enable_all`, as async instances need anyway).
-pub struct AsyncPool<C: ?Sized + AsyncHandleFor<AsyncCore>, H> {
+pub struct AsyncPool<C: ?Sized, H> {
     shared: Arc<Shared<C, H>>,
 }
 
-impl<C: ?Sized + AsyncHandleFor<AsyncCore>, H> Clone for AsyncPool<C, H> {
+impl<C: ?Sized, H> Clone for AsyncPool<C, H> {
     fn clone(&self) -> Self {
         AsyncPool {
             shared: self.shared.clone(),
@@ -205,7 +208,7 @@ impl<C: ?Sized + AsyncHandleFor<AsyncCore>, H> Clone for AsyncPool<C, H> {
     }
 }
 
-impl<C: ?Sized + AsyncHandleFor<AsyncCore> + Contract, H> fmt::Debug for AsyncPool<C, H> {
+impl<C: ?Sized + Contract, H> fmt::Debug for AsyncPool<C, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AsyncPool")
             .field("plugin", &self.shared.source.current())
@@ -364,7 +367,7 @@ impl<C: ?Sized + Contract + AsyncHandleFor<AsyncCore>> Reloadable<C> {
     }
 }
 
-struct Shared<C: ?Sized + AsyncHandleFor<AsyncCore>, H> {
+struct Shared<C: ?Sized, H> {
     source: Source<C>,
     factory: Arc<Factory<H>>,
     config: InstanceConfig,
@@ -375,11 +378,12 @@ struct Shared<C: ?Sized + AsyncHandleFor<AsyncCore>, H> {
     /// checkout that holds a permit and found none idle, so idle plus busy instances never
     /// exceed `max_instances`.
     slots: Arc<Semaphore>,
-    state: Mutex<State<C, H>>,
+    state: Mutex<State<C>>,
+    host: PhantomData<fn() -> H>,
 }
 
-struct State<C: ?Sized + AsyncHandleFor<AsyncCore>, H> {
-    idle: Vec<Idle<C, H>>,
+struct State<C: ?Sized> {
+    idle: Vec<Idle<C>>,
     busy: usize,
     created: u64,
     replaced: u64,
@@ -387,14 +391,41 @@ struct State<C: ?Sized + AsyncHandleFor<AsyncCore>, H> {
 }
 
 /// An instance waiting for a checkout, with the version it was created from.
-struct Idle<C: ?Sized + AsyncHandleFor<AsyncCore>, H> {
+struct Idle<C: ?Sized> {
     // Declared first so that it is dropped before its version.
-    instance: AsyncInstance<C, H>,
+    instance: Box<dyn Pooling>,
     version: Arc<Version<C>>,
 }
 
-impl<C: ?Sized + AsyncHandleFor<AsyncCore>, H> Shared<C, H> {
-    fn lock(&self) -> MutexGuard<'_, State<C, H>> {
+/// An [`AsyncInstance<C, H>`] as the pool holds it: behind a trait object, so that no type
+/// of this module names the contract's generated handle (`AsyncInstance`'s field). Proving
+/// such a type `Send` needs the handle type, which rustc cannot find inside a future it
+/// checks for `Send` (as `tokio::spawn` does): there it forgets the `'static` of
+/// `dyn Greeter` and finds no handle for `dyn Greeter + '_` ("implementation of
+/// `AsyncHandleFor` is not general enough"). Erased, a guard held across an `.await` in a
+/// spawned task is `Send`, and so are the pool's futures.
+trait Pooling: Send {
+    fn poisoned(&self) -> bool;
+    fn as_any(&self) -> &dyn Any;
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+}
+
+impl<C: ?Sized + AsyncHandleFor<AsyncCore>, H: 'static> Pooling for AsyncInstance<C, H> {
+    fn poisoned(&self) -> bool {
+        AsyncInstance::poisoned(self)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
+
+impl<C: ?Sized, H> Shared<C, H> {
+    fn lock(&self) -> MutexGuard<'_, State<C>> {
         // As in `pool.rs`: every update under the lock is a few counter steps and a push or
         // pop, which cannot panic halfway.
         self.state
@@ -404,7 +435,7 @@ impl<C: ?Sized + AsyncHandleFor<AsyncCore>, H> Shared<C, H> {
 
     /// Takes every idle instance of a version other than `current` out of the pool, to be
     /// dropped by the caller once the lock is released.
-    fn retire_stale(&self, state: &mut State<C, H>, current: u64) -> Vec<Idle<C, H>> {
+    fn retire_stale(&self, state: &mut State<C>, current: u64) -> Vec<Idle<C>> {
         if state
             .idle
             .iter()
@@ -438,13 +469,16 @@ where
     C::Host: AsyncHostContract<H>,
     H: 'static,
 {
-    async fn instantiate(&self) -> Result<Idle<C, H>, Error> {
+    async fn instantiate(&self) -> Result<Idle<C>, Error> {
         let version = self.source.current();
         let instance = version
             .plugin()
             .instantiate_async_with((self.factory)(), &self.config)
             .await?;
-        Ok(Idle { instance, version })
+        Ok(Idle {
+            instance: Box::new(instance),
+            version,
+        })
     }
 }
 
@@ -455,22 +489,22 @@ where
 /// plugin, or the pool's [`Reuse`] is [`Reuse::Fresh`].
 ///
 /// Like an async instance, it is `Send` but not `Sync`: one call at a time.
-pub struct AsyncPooled<C: ?Sized + AsyncHandleFor<AsyncCore>, H> {
-    /// Always `Some` until `drop`.
-    held: Option<Idle<C, H>>,
+pub struct AsyncPooled<C: ?Sized, H> {
+    /// Always `Some` until `drop`; an `AsyncInstance<C, H>`.
+    held: Option<Idle<C>>,
     /// This checkout's slot, released after the instance is back (or dropped).
     permit: Option<OwnedSemaphorePermit>,
     shared: Arc<Shared<C, H>>,
 }
 
-impl<C: ?Sized + AsyncHandleFor<AsyncCore>, H> AsyncPooled<C, H> {
+impl<C: ?Sized, H> AsyncPooled<C, H> {
     /// The version of the plugin this instance was created from (see
     /// [`Pooled::version`](crate::Pooled::version)).
     pub fn version(this: &Self) -> &Arc<Version<C>> {
         &this.held().version
     }
 
-    fn held(&self) -> &Idle<C, H> {
+    fn held(&self) -> &Idle<C> {
         match &self.held {
             Some(held) => held,
             None => unreachable!("an AsyncPooled holds its instance until dropped"),
@@ -478,19 +512,28 @@ impl<C: ?Sized + AsyncHandleFor<AsyncCore>, H> AsyncPooled<C, H> {
     }
 }
 
-impl<C: ?Sized + AsyncHandleFor<AsyncCore>, H> Deref for AsyncPooled<C, H> {
+impl<C: ?Sized + AsyncHandleFor<AsyncCore>, H: 'static> Deref for AsyncPooled<C, H> {
     type Target = AsyncInstance<C, H>;
 
     fn deref(&self) -> &AsyncInstance<C, H> {
-        &self.held().instance
+        match self.held().instance.as_any().downcast_ref() {
+            Some(instance) => instance,
+            // `Shared::instantiate` is the only place instances come from.
+            None => unreachable!("an AsyncPool<C, H> holds AsyncInstance<C, H>s only"),
+        }
     }
 }
 
-impl<C: ?Sized + AsyncHandleFor<AsyncCore>, H> DerefMut for AsyncPooled<C, H> {
+impl<C: ?Sized + AsyncHandleFor<AsyncCore>, H: 'static> DerefMut for AsyncPooled<C, H> {
     fn deref_mut(&mut self) -> &mut AsyncInstance<C, H> {
-        match &mut self.held {
-            Some(held) => &mut held.instance,
+        let held = match &mut self.held {
+            Some(held) => held,
             None => unreachable!("an AsyncPooled holds its instance until dropped"),
+        };
+        match held.instance.as_any_mut().downcast_mut() {
+            Some(instance) => instance,
+            // As in `deref`.
+            None => unreachable!("an AsyncPool<C, H> holds AsyncInstance<C, H>s only"),
         }
     }
 }
@@ -503,7 +546,7 @@ impl<C: ?Sized + AsyncHandleFor<AsyncCore> + Contract, H: 'static> fmt::Debug
     }
 }
 
-impl<C: ?Sized + AsyncHandleFor<AsyncCore>, H> Drop for AsyncPooled<C, H> {
+impl<C: ?Sized, H> Drop for AsyncPooled<C, H> {
     fn drop(&mut self) {
         let Some(held) = self.held.take() else {
             return;

@@ -163,7 +163,11 @@ fn two_hundred_tasks_share_eight_instances() {
         assert_eq!(metrics.replaced, 0);
         assert_eq!(counters.live.load(Ordering::SeqCst), metrics.idle);
         drop(pool);
-        assert_eq!(counters.live.load(Ordering::SeqCst), 0, "the pool leaked hosts");
+        assert_eq!(
+            counters.live.load(Ordering::SeqCst),
+            0,
+            "the pool leaked hosts"
+        );
     });
 }
 
@@ -186,7 +190,11 @@ fn an_instance_whose_call_future_was_dropped_is_not_reused() {
         assert!(!AsyncInstance::is_poisoned(&greeter));
         drop(greeter);
         let mut greeter = pool.get().await.unwrap();
-        assert_eq!(AsyncInstance::id(&greeter), first, "a sound instance is kept");
+        assert_eq!(
+            AsyncInstance::id(&greeter),
+            first,
+            "a sound instance is kept"
+        );
 
         counters.stuck.store(true, Ordering::SeqCst);
         // The plugin is suspended inside `call_me`; dropping the future cancels the call.
@@ -195,7 +203,11 @@ fn an_instance_whose_call_future_was_dropped_is_not_reused() {
         drop(greeter);
         let metrics = pool.metrics();
         assert_eq!((metrics.idle, metrics.busy, metrics.replaced), (0, 0, 1));
-        assert_eq!(counters.live.load(Ordering::SeqCst), 0, "the poisoned one is gone");
+        assert_eq!(
+            counters.live.load(Ordering::SeqCst),
+            0,
+            "the poisoned one is gone"
+        );
 
         counters.stuck.store(false, Ordering::SeqCst);
         let mut greeter = pool.get().await.unwrap();
@@ -285,7 +297,10 @@ fn a_waiting_checkout_does_not_block_the_thread() {
         assert_eq!(held.callback().await.unwrap(), "Hello Nic");
         ticker.await.expect("the ticker ran");
         assert_eq!(ticks.load(Ordering::SeqCst), 5);
-        assert!(!waiter.is_finished(), "the waiter got an instance that was held");
+        assert!(
+            !waiter.is_finished(),
+            "the waiter got an instance that was held"
+        );
         drop(held);
         let answer = waiter.await.expect("the waiter ran").unwrap();
         assert_eq!(answer, "Hello waiter");
@@ -344,7 +359,11 @@ fn a_reloadable_pool_hands_out_the_current_version() {
         let mut fresh = pool.get().await.unwrap();
         assert_eq!(AsyncPooled::version(&fresh).number(), 2);
         assert_eq!(fresh.hello("Nic".into()).await.unwrap(), "Hello Nic");
-        assert_eq!(pool.metrics().retired, 1, "the idle old instance was retired");
+        assert_eq!(
+            pool.metrics().retired,
+            1,
+            "the idle old instance was retired"
+        );
         drop(kept);
         let metrics = pool.metrics();
         assert_eq!((metrics.retired, metrics.idle), (2, 0));

@@ -35,6 +35,8 @@
 //!   from many threads: checkout with a timeout ([`Pool::get_timeout`]), return on drop,
 //!   poisoned instances replaced, [`Reuse`] policy, [`PoolMetrics`]. `Send + Sync`, cheap
 //!   to clone; the checked-out [`Pooled`] guard is `Send`, one caller at a time.
+//!   [`AsyncPool<C, H>`] is its counterpart for [`AsyncInstance`]s: checkouts are futures
+//!   that wait without blocking a thread.
 //! - Loading without compiling: [`Engine::precompile`] makes an artifact (`.cwasm`) that
 //!   [`Engine::load_precompiled`] loads and verifies like a `.wasm` (an `unsafe fn`: the
 //!   artifact's code runs unchecked; [`Engine::load_precompiled_checked`] is the safe form,

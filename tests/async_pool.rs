@@ -16,7 +16,11 @@ use wasp::Error;
 use wasp_host::{AsyncInstance, AsyncPool, AsyncPooled, Reloadable, Reuse};
 
 fn greeter_plugin() -> wasp_host::Plugin<dyn Greeter> {
-    common::engine()
+    greeter_plugin_in(&common::engine())
+}
+
+fn greeter_plugin_in(engine: &wasp_host::Engine) -> wasp_host::Plugin<dyn Greeter> {
+    engine
         .load::<dyn Greeter>(common::repo_path(
             "examples/greeter/plugins/greeter-rust.wasm",
         ))
@@ -339,7 +343,7 @@ fn fresh_reuse_gives_every_checkout_a_new_instance() {
 fn a_reloadable_pool_hands_out_the_current_version() {
     run(Duration::from_secs(60), async {
         let engine = common::engine();
-        let plugin = Reloadable::new(&engine, greeter_plugin());
+        let plugin = Reloadable::new(&engine, greeter_plugin_in(&engine));
         let counters = Arc::new(Counters::default());
         let pool = plugin
             .async_pool(Host::factory(&counters))
@@ -354,7 +358,7 @@ fn a_reloadable_pool_hands_out_the_current_version() {
         drop(idle);
         assert_eq!(pool.metrics().idle, 1);
 
-        plugin.replace(greeter_plugin());
+        plugin.replace(greeter_plugin_in(&engine));
         assert_eq!(pool.current().number(), 2);
         let mut fresh = pool.get().await.unwrap();
         assert_eq!(AsyncPooled::version(&fresh).number(), 2);

@@ -31,13 +31,15 @@ pub enum Reuse {
     Fresh,
 }
 
-/// A snapshot of a pool's counters, from [`Pool::metrics`].
+/// A snapshot of a pool's counters, from [`Pool::metrics`] or
+/// [`AsyncPool::metrics`](crate::AsyncPool::metrics).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct PoolMetrics {
     /// Instances waiting in the pool for a checkout.
     pub idle: usize,
-    /// Instances checked out (a [`Pooled`] guard is alive).
+    /// Instances checked out (a [`Pooled`] or [`AsyncPooled`](crate::AsyncPooled) guard is
+    /// alive).
     pub busy: usize,
     /// Instances the pool has created since it was built, pre-warmed ones included.
     pub created: u64,

@@ -256,6 +256,8 @@ fn checkouts_time_out_while_every_slot_is_held() {
             Err(Error::PoolExhausted { .. })
         ));
         assert_eq!(pool.metrics().busy, 2);
+        // A checkout given up while it waits takes nothing with it.
+        assert!(poll_once(pool.get()).is_pending());
         let id = AsyncInstance::id(&first);
         drop(first);
         let mut again = pool.try_get().await.unwrap();

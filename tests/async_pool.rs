@@ -1,7 +1,7 @@
 //! The async instance pool on a real tokio runtime: many tasks through a bounded pool,
 //! poisoned instances (a call future dropped mid-call) never handed out again, checkout
 //! timeouts, waiting checkouts that leave the thread to other tasks, `Reuse::Fresh`, and a
-//! reloadable plugin's new version reaching new checkouts.
+//! reloadable plugin's new version reaching new checkouts; and a multi-thread runtime.
 
 mod common;
 
@@ -376,5 +376,48 @@ fn a_reloadable_pool_hands_out_the_current_version() {
         drop(fresh);
         assert_eq!(pool.metrics().idle, 1);
         assert_eq!(counters.live.load(Ordering::SeqCst), 1);
+    });
+}
+
+/// The same pool serves tasks spread over a multi-thread runtime: guards move between
+/// worker threads, and the bound holds.
+#[test]
+fn tasks_on_several_threads_share_the_pool() {
+    const TASKS: usize = 100;
+    const MAX: usize = 4;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    runtime.block_on(async {
+        let test = async {
+            let counters = Arc::new(Counters::default());
+            let pool = AsyncPool::builder(greeter_plugin(), Host::factory(&counters))
+                .max_instances(MAX)
+                .build()
+                .await
+                .unwrap();
+            let mut tasks = tokio::task::JoinSet::new();
+            for i in 0..TASKS {
+                let pool = pool.clone();
+                tasks.spawn(async move {
+                    let mut greeter = pool.get().await?;
+                    tokio::task::yield_now().await; // may resume on another thread
+                    greeter.hello(format!("{i}")).await
+                });
+            }
+            let mut answered = 0;
+            while let Some(done) = tasks.join_next().await {
+                assert!(done.expect("the task ran").unwrap().starts_with("Hello "));
+                answered += 1;
+            }
+            assert_eq!(answered, TASKS);
+            assert!(counters.most_live.load(Ordering::SeqCst) <= MAX);
+            assert_eq!(pool.metrics().busy, 0);
+        };
+        tokio::time::timeout(Duration::from_secs(120), test)
+            .await
+            .expect("the test did not finish in time");
     });
 }

@@ -108,9 +108,11 @@ fn the_pool_and_its_guards_and_futures_are_send() {
     run(Duration::from_secs(60), async {
         let counters = Arc::new(Counters::default());
         let pool = AsyncPool::builder(greeter_plugin(), Host::factory(&counters))
+            .max_instances(usize::MAX) // no bound
             .build()
             .await
             .unwrap();
+        assert_eq!(pool.max_instances(), usize::MAX >> 3);
         let checkout = pool.get();
         send(&checkout);
         let mut greeter = checkout.await.unwrap();

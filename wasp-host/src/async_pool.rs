@@ -61,10 +61,10 @@ where
     }
 
     /// The most instances alive at once, checked out or idle ([`DEFAULT_MAX_INSTANCES`]
-    /// unless set). A checkout beyond it waits for an instance to come back. At least 1:
-    /// 0 is taken as 1.
+    /// unless set). A checkout beyond it waits for an instance to come back. At least 1
+    /// (0 is taken as 1), at most what a `tokio` semaphore counts (`usize::MAX >> 3`), so
+    /// `usize::MAX` means no bound.
     pub fn max_instances(mut self, max: usize) -> Self {
-        // Bounded by what a tokio semaphore can count, far above any real pool.
         self.max_instances = max.clamp(1, Semaphore::MAX_PERMITS);
         self
     }
@@ -113,7 +113,8 @@ where
             checkout_timeout: self.checkout_timeout,
             slots: Arc::new(Semaphore::new(self.max_instances)),
             state: Mutex::new(State {
-                idle: Vec::with_capacity(self.max_instances),
+                // Not `max_instances`, which may be huge: the pool grows as it creates.
+                idle: Vec::new(),
                 busy: 0,
                 created: 0,
                 replaced: 0,

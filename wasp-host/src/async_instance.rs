@@ -150,6 +150,14 @@ impl<C: ?Sized + AsyncHandleFor<AsyncCore>, H: 'static> AsyncInstance<C, H> {
     }
 }
 
+impl<C: ?Sized + AsyncHandleFor<AsyncCore>, H> AsyncInstance<C, H> {
+    /// [`AsyncInstance::is_poisoned`] without its `H: 'static` bound, for `async_pool.rs`'s
+    /// guard, whose `Drop` cannot add one.
+    pub(crate) fn poisoned(&self) -> bool {
+        self.handle.backend().0.is_poisoned()
+    }
+}
+
 impl<C: ?Sized + AsyncHandleFor<AsyncCore> + Contract, H: 'static> fmt::Debug
     for AsyncInstance<C, H>
 {

@@ -40,6 +40,8 @@
 //!   from many threads: checkout with a timeout ([`Pool::get_timeout`]), return on drop,
 //!   poisoned instances replaced, [`Reuse`] policy, [`PoolMetrics`]. `Send + Sync`, cheap
 //!   to clone; the checked-out [`Pooled`] guard is `Send`, one caller at a time.
+//!   [`AsyncPool<C, H>`] is its counterpart for [`AsyncInstance`]s: checkouts are futures
+//!   that wait without blocking a thread.
 //! - Loading without compiling: [`Engine::precompile`] makes an artifact (`.cwasm`) that
 //!   [`Engine::load_precompiled`] loads and verifies like a `.wasm` (an `unsafe fn`: the
 //!   artifact's code runs unchecked; [`Engine::load_precompiled_checked`] is the safe form,
@@ -136,6 +138,7 @@
 #![warn(missing_docs)]
 
 mod async_instance;
+mod async_pool;
 mod cache;
 mod clock;
 mod compile;
@@ -165,6 +168,7 @@ mod watch;
 #[doc(hidden)]
 pub use crate::core::{AsyncCore, Core};
 pub use async_instance::AsyncInstance;
+pub use async_pool::{AsyncPool, AsyncPoolBuilder, AsyncPooled};
 pub use cache::CacheStats;
 pub use config::{Access, DEFAULT_CAPTURE_LIMIT, InstanceConfig, Mount};
 pub use deadline::CancelHandle;

@@ -31,13 +31,15 @@ pub enum Reuse {
     Fresh,
 }
 
-/// A snapshot of a pool's counters, from [`Pool::metrics`].
+/// A snapshot of a pool's counters, from [`Pool::metrics`] or
+/// [`AsyncPool::metrics`](crate::AsyncPool::metrics).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct PoolMetrics {
     /// Instances waiting in the pool for a checkout.
     pub idle: usize,
-    /// Instances checked out (a [`Pooled`] guard is alive).
+    /// Instances checked out (a [`Pooled`] or [`AsyncPooled`](crate::AsyncPooled) guard is
+    /// alive).
     pub busy: usize,
     /// Instances the pool has created since it was built, pre-warmed ones included.
     pub created: u64,
@@ -447,14 +449,14 @@ struct Idle<C: ?Sized + HandleFor<Core>, H> {
 }
 
 /// Where a pool's instances come from: one plugin for good, or the current version of a
-/// [`Reloadable`] one.
-enum Source<C: ?Sized> {
+/// [`Reloadable`] one. Shared with `async_pool.rs`.
+pub(crate) enum Source<C: ?Sized> {
     Fixed(Arc<Version<C>>),
     Reloadable(Reloadable<C>),
 }
 
 impl<C: ?Sized> Source<C> {
-    fn current(&self) -> Arc<Version<C>> {
+    pub(crate) fn current(&self) -> Arc<Version<C>> {
         match self {
             Source::Fixed(version) => version.clone(),
             Source::Reloadable(plugin) => plugin.current(),
@@ -462,7 +464,7 @@ impl<C: ?Sized> Source<C> {
     }
 
     /// The current version's number: one atomic load, on every checkout and return.
-    fn number(&self) -> u64 {
+    pub(crate) fn number(&self) -> u64 {
         match self {
             Source::Fixed(version) => version.number(),
             Source::Reloadable(plugin) => plugin.version(),

@@ -35,7 +35,13 @@ pub trait HandleFor<B: Backend>: Contract {
 
 /// The typed async handle of contract `Self` over an engine's async backend `B`:
 /// implemented by `#[wasp::plugin]` for every `B`. Its methods are the trait's, as `async fn`.
-pub trait AsyncHandleFor<B: AsyncBackend>: Contract {
+///
+/// # Safety
+/// `AsyncHandle` must be `#[repr(transparent)]` over `B`: an engine holds the backend and
+/// views it as the handle, so that the instance's type names no associated type of the
+/// contract (a future holding such a type across an `.await` would not be `Send` inside a
+/// spawned task, where the compiler no longer knows the contract's `dyn Trait` is `'static`).
+pub unsafe trait AsyncHandleFor<B: AsyncBackend>: Contract {
     /// The generated async handle.
     type AsyncHandle: Handle<B>;
 }

@@ -579,3 +579,23 @@ impl greeter_contract::GreeterHost for Blocking {
         format!("Hello {name}")
     }
 }
+
+/// An instance kept across awaits inside a spawned task: its future must be `Send` for any
+/// lifetime the compiler erases to, which a handle type named through the contract's trait
+/// would not be.
+#[test]
+fn an_instance_lives_across_awaits_in_a_spawned_task() {
+    run(Duration::from_secs(60), async {
+        let plugin = common::engine()
+            .load::<dyn Greeter>(greeter_path("rust"))
+            .unwrap();
+        let task = tokio::spawn(async move {
+            let mut greeter = plugin.instantiate_async(Sleepy::default()).await.unwrap();
+            let hello = greeter.hello("Nic".into()).await.unwrap();
+            let callback = greeter.callback().await.unwrap();
+            (hello, callback, AsyncInstance::is_poisoned(&greeter))
+        });
+        let answers = task.await.unwrap();
+        assert_eq!(answers, ("Hello Nic".into(), "Hello Nic".into(), false));
+    });
+}

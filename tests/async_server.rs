@@ -156,7 +156,7 @@ fn requests_are_answered_by_the_plugin_from_the_store_with_reused_instances() {
 
 /// A panicking plugin is a 500 carrying the panic's message, and the next request on the same
 /// connection is answered normally. With reused instances and one connection there is one
-/// idle instance: had the poisoned one gone back to the free list, the next request would get
+/// idle instance: had the poisoned one gone back to the pool, the next request would get
 /// it and fail.
 async fn faults(addr: SocketAddr) {
     let mut c = Connection::open(addr).await.expect("connect");

@@ -10,7 +10,7 @@
 //!
 //! Options: `--addr 127.0.0.1:PORT` (default 127.0.0.1:3000; port 0 picks a free one),
 //! `--plugin PATH` (default: the committed Rust handler), `--latency-ms N` (the store's
-//! simulated latency, default 2), `--instances reuse|fresh` (a free list of instances, the
+//! simulated latency, default 2), `--instances reuse|fresh` (instances kept by an `AsyncPool`, the
 //! default, or a new instance per request; `server.rs` says why). It prints `listening on http://ADDR` once it
 //! listens; Ctrl-C stops it.
 

@@ -10,11 +10,10 @@ use axum::http::{Method, StatusCode, Uri};
 use std::collections::HashMap;
 use std::future::Future;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
-use wasp_host::{AsyncInstance, Engine, Plugin};
+use wasp_host::{AsyncPool, Engine, Reuse};
 
 /// Instances alive at once: the pooling allocator's slots, and the number of requests that
 /// run the plugin at the same time (more wait for a slot instead of failing).
@@ -41,8 +40,8 @@ pub enum Instances {
     /// A new instance per request: no state survives from one request to the next, and with
     /// the pooling allocator it costs a few microseconds.
     Fresh,
-    /// Instances kept in a free list (a `Vec` behind a mutex, held only to push or pop) and
-    /// reused; a poisoned one is dropped instead, and so is one whose call was cancelled.
+    /// Instances kept by the pool and reused; a poisoned one is dropped instead, and so is
+    /// one whose call was cancelled.
     Reuse,
 }
 
@@ -115,24 +114,12 @@ impl AsyncKv for Host {
     }
 }
 
-/// An instance of the handler plugin.
-///
-/// A struct rather than a type alias, for `Send`: inside an `async fn`'s future rustc forgets
-/// the `'static` of a `dyn Handler` named in a held value's type, and then cannot prove that
-/// future `Send` ("implementation of `AsyncHandleFor` is not general enough"), which axum
-/// requires of handlers. A named type without lifetimes keeps it.
-struct Worker(AsyncInstance<dyn Handler, Host>);
-
-/// What every request shares.
+/// What every request shares: the pool of handler instances. Every request checks one out
+/// (`AsyncPool::get`), waiting without blocking the thread while all are busy, and gives it
+/// back when done; a poisoned instance, or one whose call was cancelled mid-call, is dropped
+/// by the pool instead of going back.
 struct App {
-    plugin: Plugin<dyn Handler>,
-    store: Arc<Store>,
-    instances: Instances,
-    /// Bounds the instances alive at once to the allocator's slots.
-    slots: Semaphore,
-    /// Idle instances for `Instances::Reuse`. A plain mutex: it is held only to push or pop,
-    /// never across an await.
-    idle: Mutex<Vec<Worker>>,
+    pool: AsyncPool<dyn Handler, Host>,
 }
 
 /// Loads the plugin and serves HTTP on `listener` until `shutdown` completes.
@@ -152,13 +139,22 @@ pub async fn serve(
     let plugin = engine
         .load::<dyn Handler>(&options.plugin)
         .map_err(|e| format!("{}: {e}", options.plugin.display()))?;
-    let app = Arc::new(App {
-        plugin,
-        store: Arc::new(Store::new(options.latency)),
-        instances: options.instances,
-        slots: Semaphore::new(MAX_INSTANCES as usize),
-        idle: Mutex::new(Vec::new()),
-    });
+    let store = Arc::new(Store::new(options.latency));
+    let reuse = match options.instances {
+        Instances::Fresh => Reuse::Fresh,
+        Instances::Reuse => Reuse::Keep,
+    };
+    // As many instances as the allocator has slots: more requests wait for one instead of
+    // failing (for up to the pool's checkout timeout, 30 s).
+    let pool = AsyncPool::builder(plugin, move || Host {
+        store: store.clone(),
+    })
+    .max_instances(MAX_INSTANCES as usize)
+    .reuse(reuse)
+    .build()
+    .await
+    .map_err(|e| e.to_string())?;
+    let app = Arc::new(App { pool });
     let router = Router::new().fallback(handle).with_state(app);
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
@@ -195,37 +191,9 @@ impl App {
         path: String,
         body: String,
     ) -> Result<Response, wasp::Error> {
-        // Held until the instance is dropped or back in the free list: every instance alive
-        // holds a permit or sits idle, so no more than MAX_INSTANCES exist and the allocator
-        // never runs out of slots. The semaphore is never closed.
-        let _permit = self
-            .slots
-            .acquire()
-            .await
-            .expect("the semaphore stays open");
-        let reused = match self.instances {
-            Instances::Fresh => None,
-            Instances::Reuse => self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop(),
-        };
-        let mut worker = match reused {
-            Some(worker) => worker,
-            None => {
-                let host = Host {
-                    store: self.store.clone(),
-                };
-                Worker(self.plugin.instantiate_async(host).await?)
-            }
-        };
+        let mut handler = self.pool.get().await?;
         // Should this future be dropped mid-call (a timeout layer, a server shutting down),
-        // the call is cancelled and the instance, poisoned, is dropped with it: it never
-        // reaches the free list.
-        let result = worker.0.handle(method, path, body).await;
-        if self.instances == Instances::Reuse && !AsyncInstance::is_poisoned(&worker.0) {
-            self.idle
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(worker);
-        }
-        result
+        // the call is cancelled and the instance, poisoned, is dropped by the pool.
+        handler.handle(method, path, body).await
     }
 }

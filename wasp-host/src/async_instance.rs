@@ -7,7 +7,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 use std::time::Duration;
-use wasp::{AsyncHandleFor, Contract, Handle};
+use wasp::{AsyncHandleFor, Contract};
 
 /// One plugin instance whose calls are futures: `instance.hello(name).await?`.
 ///
@@ -38,25 +38,37 @@ use wasp::{AsyncHandleFor, Contract, Handle};
 ///
 /// Operations on the instance itself are associated functions, as on `Instance`, so that
 /// they never hide a contract method of the same name.
-pub struct AsyncInstance<C: ?Sized + AsyncHandleFor<AsyncCore>, H = ()> {
-    handle: <C as AsyncHandleFor<AsyncCore>>::AsyncHandle,
-    host: PhantomData<fn() -> H>,
+pub struct AsyncInstance<C: ?Sized, H = ()> {
+    // The backend, viewed as the contract's handle by `Deref` (`AsyncHandleFor` makes the
+    // handle `repr(transparent)` over it). Holding the handle itself would name an
+    // associated type of `C`, and a future keeping the instance across an `.await` would
+    // then not be `Send` in a spawned task (see `AsyncHandleFor`'s safety section).
+    core: AsyncCore,
+    marker: PhantomData<fn() -> (Box<C>, H)>,
 }
 
-impl<C: ?Sized + AsyncHandleFor<AsyncCore>, H: 'static> AsyncInstance<C, H> {
+impl<C: ?Sized, H> AsyncInstance<C, H> {
     pub(crate) fn new(core: Core) -> Self {
         AsyncInstance {
-            handle: Handle::from_backend(AsyncCore(core)),
-            host: PhantomData,
+            core: AsyncCore(core),
+            marker: PhantomData,
         }
     }
 
+    /// [`AsyncInstance::is_poisoned`] without its `H: 'static` bound, for `async_pool.rs`'s
+    /// guard, whose `Drop` cannot add one.
+    pub(crate) fn poisoned(&self) -> bool {
+        self.core.0.is_poisoned()
+    }
+}
+
+impl<C: ?Sized, H: 'static> AsyncInstance<C, H> {
     fn core(this: &Self) -> &Core {
-        &this.handle.backend().0
+        &this.core.0
     }
 
     fn core_mut(this: &mut Self) -> &mut Core {
-        &mut this.handle.backend_mut().0
+        &mut this.core.0
     }
 
     /// The host value given to `instantiate_async`.
@@ -150,17 +162,7 @@ impl<C: ?Sized + AsyncHandleFor<AsyncCore>, H: 'static> AsyncInstance<C, H> {
     }
 }
 
-impl<C: ?Sized + AsyncHandleFor<AsyncCore>, H> AsyncInstance<C, H> {
-    /// [`AsyncInstance::is_poisoned`] without its `H: 'static` bound, for `async_pool.rs`'s
-    /// guard, whose `Drop` cannot add one.
-    pub(crate) fn poisoned(&self) -> bool {
-        self.handle.backend().0.is_poisoned()
-    }
-}
-
-impl<C: ?Sized + AsyncHandleFor<AsyncCore> + Contract, H: 'static> fmt::Debug
-    for AsyncInstance<C, H>
-{
+impl<C: ?Sized + Contract, H: 'static> fmt::Debug for AsyncInstance<C, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AsyncInstance")
             .field("contract", &C::NAME)
@@ -175,12 +177,15 @@ impl<C: ?Sized + AsyncHandleFor<AsyncCore>, H> Deref for AsyncInstance<C, H> {
     type Target = <C as AsyncHandleFor<AsyncCore>>::AsyncHandle;
 
     fn deref(&self) -> &Self::Target {
-        &self.handle
+        // SAFETY: `AsyncHandleFor` guarantees the handle is `repr(transparent)` over its
+        // backend, so a reference to the backend is one to the handle.
+        unsafe { &*std::ptr::from_ref(&self.core).cast::<Self::Target>() }
     }
 }
 
 impl<C: ?Sized + AsyncHandleFor<AsyncCore>, H> DerefMut for AsyncInstance<C, H> {
     fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.handle
+        // SAFETY: as in `deref`.
+        unsafe { &mut *std::ptr::from_mut(&mut self.core).cast::<Self::Target>() }
     }
 }

@@ -398,13 +398,8 @@ struct Idle<C: ?Sized> {
     version: Arc<Version<C>>,
 }
 
-/// An [`AsyncInstance<C, H>`] as the pool holds it: behind a trait object, so that no type
-/// of this module names the contract's generated handle (`AsyncInstance`'s field). Proving
-/// such a type `Send` needs the handle type, which rustc cannot find inside a future it
-/// checks for `Send` (as `tokio::spawn` does): there it forgets the `'static` of
-/// `dyn Greeter` and finds no handle for `dyn Greeter + '_` ("implementation of
-/// `AsyncHandleFor` is not general enough"). Erased, a guard held across an `.await` in a
-/// spawned task is `Send`, and so are the pool's futures.
+/// An [`AsyncInstance<C, H>`] as the pool holds it: behind a trait object, so that the
+/// pool's state (`State<C>`, `Idle<C>`) does not carry the host's type.
 trait Pooling: Send {
     fn poisoned(&self) -> bool;
     fn as_any(&self) -> &dyn Any;

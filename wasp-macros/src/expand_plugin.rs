@@ -164,6 +164,7 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
         }
 
         #[doc = #async_handle_doc]
+        #[repr(transparent)]
         #vis struct #async_handle_ident<B> {
             backend: B,
         }
@@ -180,7 +181,8 @@ pub fn expand(model: &TraitModel, args: &PluginArgs, errors: Errors) -> TokenStr
             }
         }
 
-        impl<B: ::wasp::__private::AsyncBackend> ::wasp::AsyncHandleFor<B> for dyn #trait_ident {
+        // SAFETY: the async handle is `#[repr(transparent)]` over `B`, its only field.
+        unsafe impl<B: ::wasp::__private::AsyncBackend> ::wasp::AsyncHandleFor<B> for dyn #trait_ident {
             type AsyncHandle = #async_handle_ident<B>;
         }
 

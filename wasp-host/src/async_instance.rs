@@ -44,14 +44,16 @@ pub struct AsyncInstance<C: ?Sized, H = ()> {
     // associated type of `C`, and a future keeping the instance across an `.await` would
     // then not be `Send` in a spawned task (see `AsyncHandleFor`'s safety section).
     core: AsyncCore,
-    marker: PhantomData<fn() -> (Box<C>, H)>,
+    contract: PhantomData<fn() -> Box<C>>,
+    host: PhantomData<fn() -> H>,
 }
 
 impl<C: ?Sized, H> AsyncInstance<C, H> {
     pub(crate) fn new(core: Core) -> Self {
         AsyncInstance {
             core: AsyncCore(core),
-            marker: PhantomData,
+            contract: PhantomData,
+            host: PhantomData,
         }
     }
 

@@ -48,10 +48,13 @@ pub trait AsyncBackend: Send + 'static {
     ///
     /// # Errors
     /// Any failure of the call; see [`Error`].
-    fn call_async<'a, R: WireResult + 'a>(
+    ///
+    /// `args` stays in the caller's future (it is large, and a future is moved when boxed):
+    /// the call borrows it.
+    fn call_async<'a, 'b: 'a, R: WireResult + 'a>(
         &'a mut self,
         method: usize,
-        args: CallArgs<'a>,
+        args: &'a mut CallArgs<'b>,
     ) -> BoxFuture<'a, Result<R, Error>>;
 }
 

@@ -8,7 +8,7 @@
 
 use crate::deadline::{CancelHandle, Stop, Watch};
 use crate::engine::Limits;
-use crate::failure::{outside_runtime, plugin_failure};
+use crate::failure::{RuntimePanic, guard_runtime, outside_runtime, plugin_failure};
 use crate::linking::{call_alloc, call_alloc_async};
 use crate::logging::CALL_TARGET;
 use crate::output::{Captured, CapturedOutput, Stream};
@@ -367,6 +367,17 @@ impl Core {
         }
     }
 
+    /// The error of a call that `guard_runtime` stopped, poisoning the instance.
+    #[cold]
+    fn runtime_panicked(&mut self, method: usize, panic: RuntimePanic) -> Error {
+        let function = self
+            .exports
+            .get(method)
+            .map_or_else(|| format!("#{method}"), |e| e.spec.label.clone());
+        let error = panic.into_error(&function);
+        self.fail(error)
+    }
+
     /// Poisons the instance with `error`, unless it already is, and returns the error.
     fn fail(&mut self, error: Error) -> Error {
         if self.poisoned.is_none() {
@@ -443,11 +454,12 @@ impl Core {
         };
         // Armed by the call: the allocation and the method share one deadline and one fuel
         // budget.
+        // Each entry into the plugin is guarded: see `failure.rs`, `guard_runtime`.
         let store = &mut self.store;
-        let ptr = match outside_runtime(ALLOC_EXPORT, || call_alloc(store, alloc, total)) {
+        let ptr = match guard_runtime(|| call_alloc(store, alloc, total)) {
             Ok(Ok(ptr)) => ptr,
             Ok(Err(e)) => return Err(self.failed(ALLOC_EXPORT, e)),
-            Err(error) => return Err(self.fail(error)),
+            Err(panic) => return Err(self.fail(panic.into_error(ALLOC_EXPORT))),
         };
         self.place_at(memory, args, ptr, total)
     }
@@ -559,11 +571,9 @@ impl Core {
         // zero-extended bits of a numeric value, which is a valid ValRaw of any numeric
         // type; the first `len` slots are initialised and have room for the one result.
         let store = &mut self.store;
-        let outcome = match outside_runtime(&self.exports[method].spec.label, || unsafe {
-            func.call_unchecked(store, raw_slice)
-        }) {
+        let outcome = match guard_runtime(|| unsafe { func.call_unchecked(store, raw_slice) }) {
             Ok(outcome) => outcome,
-            Err(error) => return Err(self.fail(error)),
+            Err(panic) => return Err(self.runtime_panicked(method, panic)),
         };
         // SAFETY: when the method has a result, the call wrote it into slot 0, which was
         // initialised before the call anyway.
@@ -695,7 +705,7 @@ impl Core {
     pub(crate) async fn call_lifting_async<T>(
         &mut self,
         method: usize,
-        mut args: CallArgs<'_>,
+        args: &mut CallArgs<'_>,
         lift: impl FnOnce(Returned<'_>) -> Result<T, String>,
     ) -> Result<T, Error> {
         let span = if tracing::span_enabled!(target: CALL_TARGET, tracing::Level::DEBUG, plugin, method, instance)
@@ -710,8 +720,7 @@ impl Core {
         } else {
             tracing::Span::none()
         };
-        tracing::Instrument::instrument(self.call_async_untraced(method, &mut args, lift), span)
-            .await
+        tracing::Instrument::instrument(self.call_async_untraced(method, args, lift), span).await
     }
 
     async fn call_async_untraced<T>(
@@ -776,7 +785,16 @@ impl Core {
             self.place_at(memory, args, ptr, total)?;
         }
         self.check_arity(method, count, args.values())?;
-        let mut params = [Val::I32(0); MAX_WASM_PARAMS];
+        // Held across the await, so inside this future: a few inline, the rare long list on
+        // the heap, rather than room for the most a method can take in every call's future.
+        let mut inline = [Val::I32(0); INLINE_PARAMS];
+        let mut spilled = Vec::new();
+        let params = if count <= INLINE_PARAMS {
+            &mut inline[..count]
+        } else {
+            spilled.resize(count, Val::I32(0));
+            &mut spilled[..]
+        };
         let spec = &self.exports[method].spec;
         for ((slot, &bits), ty) in params.iter_mut().zip(args.values()).zip(&spec.params) {
             *slot = match ty {
@@ -788,14 +806,13 @@ impl Core {
         }
         let has_result = usize::from(result != ResultKind::None);
         Ok(func
-            .call_async(
-                &mut self.store,
-                &params[..count],
-                &mut results[..has_result],
-            )
+            .call_async(&mut self.store, params, &mut results[..has_result])
             .await)
     }
 }
+
+/// The wasm parameters an async call keeps inline (two strings, or four scalars).
+const INLINE_PARAMS: usize = 4;
 
 /// Runs `run` until it finishes, or until `watch` says the call must stop (dropping `run`).
 async fn race<F: Future>(run: F, watch: Watch) -> Result<F::Output, Stop> {
@@ -848,10 +865,10 @@ impl fmt::Debug for AsyncCore {
 
 impl AsyncBackend for AsyncCore {
     /// Calls method number `method` as a future (see `Core::call_lifting_async`).
-    fn call_async<'a, R: WireResult + 'a>(
+    fn call_async<'a, 'b: 'a, R: WireResult + 'a>(
         &'a mut self,
         method: usize,
-        args: CallArgs<'a>,
+        args: &'a mut CallArgs<'b>,
     ) -> BoxFuture<'a, Result<R, Error>> {
         Box::pin(self.0.call_lifting_async(method, args, R::lift))
     }

@@ -135,31 +135,51 @@ pub(crate) fn wasm_error(e: wasmtime::Error) -> Error {
 /// function's, say) and continues.
 #[inline]
 pub(crate) fn outside_runtime<R>(function: &str, enter: impl FnOnce() -> R) -> Result<R, Error> {
+    guard_runtime(enter).map_err(|panic| panic.into_error(function))
+}
+
+/// [`outside_runtime`] for a caller that names the function only once `enter` is done with
+/// its borrows.
+#[inline]
+pub(crate) fn guard_runtime<R>(enter: impl FnOnce() -> R) -> Result<R, RuntimePanic> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(enter)) {
         Ok(done) => Ok(done),
-        Err(panic) => Err(runtime_panic(function, panic)),
+        Err(panic) => Err(RuntimePanic::from(panic)),
     }
 }
 
-#[cold]
-fn runtime_panic(function: &str, panic: Box<dyn std::any::Any + Send>) -> Error {
-    let text = panic
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_default();
-    let in_runtime = tokio::runtime::Handle::try_current().is_ok();
-    if !(in_runtime && text.contains("runtime")) {
-        std::panic::resume_unwind(panic);
+/// The panic wasmtime-wasi raised for a WASI call made inside a tokio runtime.
+pub(crate) struct RuntimePanic(String);
+
+impl RuntimePanic {
+    /// The panic's text, or the panic resumed when it is not that one.
+    #[cold]
+    fn from(panic: Box<dyn std::any::Any + Send>) -> RuntimePanic {
+        let text = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let in_runtime = tokio::runtime::Handle::try_current().is_ok();
+        if !(in_runtime && text.contains("runtime")) {
+            std::panic::resume_unwind(panic);
+        }
+        RuntimePanic(text)
     }
-    Error::Trap {
-        function: function.to_string(),
-        message: format!(
-            "the plugin made a WASI call from a blocking instance inside a tokio runtime, \
-             where WASI cannot block ({text}): use `Plugin::instantiate_async` and \
-             `AsyncInstance` in async code, or make blocking calls from \
-             `tokio::task::spawn_blocking`"
-        ),
-        backtrace: None,
+
+    /// The error of the call of `function` that it ended.
+    #[cold]
+    pub(crate) fn into_error(self, function: &str) -> Error {
+        Error::Trap {
+            function: function.to_string(),
+            message: format!(
+                "the plugin made a WASI call from a blocking instance inside a tokio runtime, \
+                 where WASI cannot block ({}): use `Plugin::instantiate_async` and \
+                 `AsyncInstance` in async code, or make blocking calls from \
+                 `tokio::task::spawn_blocking`",
+                self.0
+            ),
+            backtrace: None,
+        }
     }
 }

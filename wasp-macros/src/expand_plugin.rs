@@ -315,7 +315,7 @@ fn handle_method(index: TokenStream, m: &Method, calling: Calling) -> TokenStrea
         Calling::Async => {
             // The same lowering; the arguments are borrowed from the future's own state.
             let lift = quote_spanned! {ret_erased.span()=>
-                ::wasp::__private::AsyncBackend::call_async::<#ret_erased>(&mut #backend, #index, #args).await
+                ::wasp::__private::AsyncBackend::call_async::<#ret_erased>(&mut #backend, #index, &mut #args).await
             };
             let doc = format!(
                 "Calls the plugin's `{}`; dropping the future before it resolves cancels the call.",

@@ -454,6 +454,7 @@ impl<B: ::wasp::__private::Backend> ClockHandle<B> {
 /**Typed async handle to one instance of a plugin that implements [`Clock`].
 
 Each method mirrors `Clock`'s as an `async fn`: it takes `&mut self` (one caller at a time) and its future resolves to `Result<T, wasp::Error>`, as the blocking handle's call does. Dropping the future before it resolves cancels the call. Get one from a host engine, e.g. `wasp_host`'s `plugin.instantiate_async(...)`.*/
+#[repr(transparent)]
 pub struct ClockAsyncHandle<B> {
     backend: B,
 }
@@ -468,7 +469,7 @@ impl<B: ::wasp::__private::AsyncBackend> ::wasp::Handle<B> for ClockAsyncHandle<
         &mut self.backend
     }
 }
-impl<B: ::wasp::__private::AsyncBackend> ::wasp::AsyncHandleFor<B> for dyn Clock {
+unsafe impl<B: ::wasp::__private::AsyncBackend> ::wasp::AsyncHandleFor<B> for dyn Clock {
     type AsyncHandle = ClockAsyncHandle<B>;
 }
 impl<B: ::wasp::__private::AsyncBackend> ClockAsyncHandle<B> {
@@ -481,7 +482,7 @@ impl<B: ::wasp::__private::AsyncBackend> ClockAsyncHandle<B> {
         let mut __args = ::wasp::__private::CallArgs::new();
         ::wasp::__private::AsyncBackend::call_async::<
             u64,
-        >(&mut self.backend, 0usize, __args)
+        >(&mut self.backend, 0usize, &mut __args)
             .await
     }
     #[cfg(feature = "v3")]
@@ -494,7 +495,7 @@ impl<B: ::wasp::__private::AsyncBackend> ClockAsyncHandle<B> {
         <u64 as ::wasp::__private::Wire>::lower(&to, "reset", &mut __args)?;
         ::wasp::__private::AsyncBackend::call_async::<
             (),
-        >(&mut self.backend, (0usize + (cfg!(all(unix)) as usize)), __args)
+        >(&mut self.backend, (0usize + (cfg!(all(unix)) as usize)), &mut __args)
             .await
     }
     ///Calls the plugin's `read`; dropping the future before it resolves cancels the call.
@@ -513,7 +514,7 @@ impl<B: ::wasp::__private::AsyncBackend> ClockAsyncHandle<B> {
                 &mut self.backend,
                 (0usize + (cfg!(all(unix)) as usize)
                     + (cfg!(all(feature = "v3")) as usize)),
-                __args,
+                &mut __args,
             )
             .await
     }

@@ -554,6 +554,7 @@ impl<B: ::wasp::__private::Backend> KvHandle<B> {
 /**Typed async handle to one instance of a plugin that implements [`Kv`].
 
 Each method mirrors `Kv`'s as an `async fn`: it takes `&mut self` (one caller at a time) and its future resolves to `Result<T, wasp::Error>`, as the blocking handle's call does. Dropping the future before it resolves cancels the call. Get one from a host engine, e.g. `wasp_host`'s `plugin.instantiate_async(...)`.*/
+#[repr(transparent)]
 pub struct KvAsyncHandle<B> {
     backend: B,
 }
@@ -568,7 +569,7 @@ impl<B: ::wasp::__private::AsyncBackend> ::wasp::Handle<B> for KvAsyncHandle<B> 
         &mut self.backend
     }
 }
-impl<B: ::wasp::__private::AsyncBackend> ::wasp::AsyncHandleFor<B> for dyn Kv {
+unsafe impl<B: ::wasp::__private::AsyncBackend> ::wasp::AsyncHandleFor<B> for dyn Kv {
     type AsyncHandle = KvAsyncHandle<B>;
 }
 impl<B: ::wasp::__private::AsyncBackend> KvAsyncHandle<B> {
@@ -584,7 +585,7 @@ impl<B: ::wasp::__private::AsyncBackend> KvAsyncHandle<B> {
         <&str as ::wasp::__private::Wire>::lower(&key, "get", &mut __args)?;
         ::wasp::__private::AsyncBackend::call_async::<
             Option<Vec<u8>>,
-        >(&mut self.backend, 0usize, __args)
+        >(&mut self.backend, 0usize, &mut __args)
             .await
     }
     ///Calls the plugin's `put`; dropping the future before it resolves cancels the call.
@@ -603,7 +604,7 @@ impl<B: ::wasp::__private::AsyncBackend> KvAsyncHandle<B> {
         <Option<u32> as ::wasp::__private::Wire>::lower(&ttl, "put", &mut __args)?;
         ::wasp::__private::AsyncBackend::call_async::<
             (),
-        >(&mut self.backend, 1usize, __args)
+        >(&mut self.backend, 1usize, &mut __args)
             .await
     }
     ///Calls the plugin's `count`; dropping the future before it resolves cancels the call.
@@ -614,7 +615,7 @@ impl<B: ::wasp::__private::AsyncBackend> KvAsyncHandle<B> {
         let mut __args = ::wasp::__private::CallArgs::new();
         ::wasp::__private::AsyncBackend::call_async::<
             usize,
-        >(&mut self.backend, 2usize, __args)
+        >(&mut self.backend, 2usize, &mut __args)
             .await
     }
     ///Calls the plugin's `stats`; dropping the future before it resolves cancels the call.
@@ -629,7 +630,7 @@ impl<B: ::wasp::__private::AsyncBackend> KvAsyncHandle<B> {
         <bool as ::wasp::__private::Wire>::lower(&detailed, "stats", &mut __args)?;
         ::wasp::__private::AsyncBackend::call_async::<
             Result<Stats<u64>, String>,
-        >(&mut self.backend, 3usize, __args)
+        >(&mut self.backend, 3usize, &mut __args)
             .await
     }
     ///Calls the plugin's `scale`; dropping the future before it resolves cancels the call.
@@ -648,7 +649,7 @@ impl<B: ::wasp::__private::AsyncBackend> KvAsyncHandle<B> {
         <char as ::wasp::__private::Wire>::lower(&flag, "scale", &mut __args)?;
         ::wasp::__private::AsyncBackend::call_async::<
             (f64, u8),
-        >(&mut self.backend, 4usize, __args)
+        >(&mut self.backend, 4usize, &mut __args)
             .await
     }
     ///Calls the plugin's `clear`; dropping the future before it resolves cancels the call.
@@ -663,7 +664,7 @@ impl<B: ::wasp::__private::AsyncBackend> KvAsyncHandle<B> {
         <String as ::wasp::__private::Wire>::lower(&prefix, "clear", &mut __args)?;
         ::wasp::__private::AsyncBackend::call_async::<
             u32,
-        >(&mut self.backend, 5usize, __args)
+        >(&mut self.backend, 5usize, &mut __args)
             .await
     }
 }

@@ -294,3 +294,15 @@ fn a_panicking_host_factory_does_not_leak_a_slot() {
     assert_eq!(t.echo_u8(9).unwrap(), 9);
     assert_eq!(pool.metrics().created, 1);
 }
+
+/// A bound of `usize::MAX` means no bound: the pool reserves nothing up front for it.
+#[test]
+fn an_unbounded_pool_builds_and_serves() {
+    let pool = Pool::builder(types_plugin(), TestHost::default)
+        .max_instances(usize::MAX)
+        .build()
+        .unwrap();
+    let (mut a, mut b) = (pool.get().unwrap(), pool.get().unwrap());
+    assert_eq!((a.echo_u8(1).unwrap(), b.echo_u8(2).unwrap()), (1, 2));
+    assert_eq!(pool.max_instances(), usize::MAX);
+}

@@ -149,7 +149,8 @@ where
             reuse: self.reuse,
             checkout_timeout: self.checkout_timeout,
             state: Mutex::new(State {
-                idle: Vec::with_capacity(self.max_instances),
+                // Room for the prewarmed ones only: the bound may be huge (`usize::MAX` for none).
+                idle: Vec::with_capacity(prewarm),
                 live: 0,
                 busy: 0,
                 waiting: 0,

@@ -188,6 +188,11 @@ pub trait Work {
 }
 
 fn work_wat() -> Vec<u8> {
+    work_wat_with("")
+}
+
+/// The Work plugin with `extra` (more fields of the module) added.
+fn work_wat_with(extra: &str) -> Vec<u8> {
     let descriptor = <dyn Work as Contract>::descriptor().render();
     let escaped = descriptor.replace('\n', "\\n");
     common::wasm(format!(
@@ -203,7 +208,7 @@ fn work_wat() -> Vec<u8> {
                 (local.set $i (i64.add (local.get $i) (i64.const 1)))
                 (br $l)))
             (local.get $n))
-          (func (export "sleep") (param $ns i64) (result i32)
+          (func $sleep (export "sleep") (param $ns i64) (result i32)
             (i64.store (i32.const 0x100) (i64.const 0))
             (i32.store8 (i32.const 0x108) (i32.const 0))
             (i32.store (i32.const 0x110) (i32.const 1))
@@ -212,7 +217,8 @@ fn work_wat() -> Vec<u8> {
             (i32.store16 (i32.const 0x128) (i32.const 0))
             (call $poll (i32.const 0x100) (i32.const 0x200) (i32.const 1) (i32.const 0x300)))
           (func (export "pause") (call $pause))
-          (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#
+          (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+          {extra})"#
     ))
 }
 
@@ -356,6 +362,30 @@ fn a_wasi_sleep_beyond_the_deadline_is_a_timeout() {
             "sleep",
             SHORT,
         );
+    });
+}
+
+/// A start function that waits in WASI is outside wasm too: the instantiation's deadline
+/// ends the wait, and `instantiate_async` fails rather than pending for a minute.
+#[test]
+fn a_start_function_waiting_in_wasi_is_bounded_by_the_instantiation_timeout() {
+    run(Duration::from_secs(30), async {
+        let engine = Engine::builder()
+            .call_timeout(Some(SHORT))
+            .instantiation_timeout(Some(SHORT))
+            .build()
+            .unwrap();
+        let plugin = engine
+            .load_bytes::<dyn Work>(&work_wat_with(
+                "(func $begin (drop (call $sleep (i64.const 60000000000)))) (start $begin)",
+            ))
+            .expect("load Work with a start function");
+        match plugin.instantiate_async(Pause::Forever).await {
+            Err(wasp::Error::Timeout { function, limit }) => {
+                assert_eq!((function.as_str(), limit), ("start", SHORT))
+            }
+            other => panic!("expected the instantiation to time out, got {other:?}"),
+        }
     });
 }
 

@@ -3,8 +3,9 @@
 
 use crate::config::{self, InstanceConfig};
 use crate::core::{Core, ModuleExports};
+use crate::deadline::race;
 use crate::engine::{Engine, Limits};
-use crate::failure::{instantiation_failure, wasm_error};
+use crate::failure::{instantiation_failure, stopped, wasm_error};
 use crate::store::{Host, StoreData, new_store};
 use crate::wasm::{describe_func_type, describe_wasm, func_type_is};
 use std::fmt;
@@ -245,10 +246,15 @@ impl Loaded {
         let pre = self.async_pre()?;
         let (mut store, output) = self.store(plugin, config, Host::Async(host))?;
         // Start functions run on a fiber with its own stack: the thread's stack is not at
-        // stake, so `stack.rs` is not asked.
-        let instance = match pre.instantiate_async(&mut store).await {
-            Ok(instance) => instance,
-            Err(e) => return Err(instantiation_failure(&mut store, &self.limits, e)),
+        // stake, so `stack.rs` is not asked. They may wait outside wasm (a WASI sleep), where
+        // no epoch reaches: the instantiation's deadline ends that wait too.
+        let watch = store.data().call_limits.watch(self.limits.clock.as_ref());
+        let instance = match race(pre.instantiate_async(&mut store), watch).await {
+            Ok(Ok(instance)) => instance,
+            Ok(Err(e)) => return Err(instantiation_failure(&mut store, &self.limits, e)),
+            Err(stop) => {
+                return Err(stopped(&mut store.data_mut().call_limits, stop, "start"));
+            }
         };
         Core::new_async(store, instance, &self.exports, self.limits.clone(), output).await
     }

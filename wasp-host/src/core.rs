@@ -6,18 +6,16 @@
 //! [`RawInstance`]: crate::RawInstance
 //! [`DynamicInstance`]: crate::DynamicInstance
 
-use crate::deadline::{CancelHandle, Stop, Watch};
+use crate::deadline::{CancelHandle, Stop, Watch, race};
 use crate::engine::Limits;
-use crate::failure::{RuntimePanic, guard_runtime, outside_runtime, plugin_failure};
+use crate::failure::{RuntimePanic, guard_runtime, outside_runtime, plugin_failure, stopped};
 use crate::linking::{call_alloc, call_alloc_async};
 use crate::logging::CALL_TARGET;
 use crate::output::{Captured, CapturedOutput, Stream};
 use crate::store::StoreData;
 use std::fmt;
-use std::future::Future;
 use std::mem::MaybeUninit;
 use std::sync::Arc;
-use std::task::Poll;
 use std::time::Duration;
 use wasmtime::{Func, Memory, ModuleExport, Store, Val, ValRaw};
 use wasp::__private::{AsyncBackend, Backend, BoxFuture, CallArgs, Returned, WireResult};
@@ -681,16 +679,7 @@ impl Core {
     /// The error for a call (of `function`) that [`Watch`] stopped while the plugin waited
     /// outside wasm; its future was dropped mid-call, so the instance is poisoned.
     fn stopped(&mut self, stop: Stop, function: &str) -> Error {
-        self.store.data_mut().call_limits.stopped_by(stop);
-        let error = match (stop, self.store.data().call_limits.timeout()) {
-            (Stop::Timeout, Some(limit)) => Error::Timeout {
-                function: function.to_string(),
-                limit,
-            },
-            _ => Error::Cancelled {
-                function: function.to_string(),
-            },
-        };
+        let error = stopped(&mut self.store.data_mut().call_limits, stop, function);
         self.fail(error)
     }
 
@@ -813,19 +802,6 @@ impl Core {
 
 /// The wasm parameters an async call keeps inline (two strings, or four scalars).
 const INLINE_PARAMS: usize = 4;
-
-/// Runs `run` until it finishes, or until `watch` says the call must stop (dropping `run`).
-async fn race<F: Future>(run: F, watch: Watch) -> Result<F::Output, Stop> {
-    let mut run = std::pin::pin!(run);
-    let mut watch = std::pin::pin!(watch);
-    std::future::poll_fn(|cx| {
-        if let Poll::Ready(done) = run.as_mut().poll(cx) {
-            return Poll::Ready(Ok(done));
-        }
-        watch.as_mut().poll(cx).map(Err)
-    })
-    .await
-}
 
 /// The error for a call refused for want of native stack (see `stack.rs`).
 #[cold]

@@ -309,3 +309,16 @@ impl Drop for Watch {
             .take();
     }
 }
+
+/// Runs `run` until it finishes, or until `watch` says the call must stop (dropping `run`).
+pub(crate) async fn race<F: Future>(run: F, watch: Watch) -> Result<F::Output, Stop> {
+    let mut run = std::pin::pin!(run);
+    let mut watch = std::pin::pin!(watch);
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(done) = run.as_mut().poll(cx) {
+            return Poll::Ready(Ok(done));
+        }
+        watch.as_mut().poll(cx).map(Err)
+    })
+    .await
+}

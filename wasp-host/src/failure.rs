@@ -126,6 +126,25 @@ pub(crate) fn wasm_error(e: wasmtime::Error) -> Error {
     }
 }
 
+/// The error of an async call (of `function`) that `deadline.rs`'s `Watch` stopped while
+/// the plugin waited outside wasm: its deadline passed or it was cancelled. Records why.
+pub(crate) fn stopped(
+    limits: &mut crate::deadline::CallLimits,
+    stop: Stop,
+    function: &str,
+) -> Error {
+    limits.stopped_by(stop);
+    match (stop, limits.timeout()) {
+        (Stop::Timeout, Some(limit)) => Error::Timeout {
+            function: function.to_string(),
+            limit,
+        },
+        _ => Error::Cancelled {
+            function: function.to_string(),
+        },
+    }
+}
+
 /// Runs `enter`, an entry into a blocking instance's wasm (a call, an instantiation, the
 /// reading of descriptor exports), turning the panic wasmtime-wasi raises for a WASI call
 /// made inside a tokio runtime into an error for `function`. Its blocking WASI functions

@@ -5,7 +5,7 @@ use crate::async_instance::AsyncInstance;
 use crate::config::InstanceConfig;
 use crate::core::AsyncCore;
 use crate::plugin::Plugin;
-use crate::pool::{DEFAULT_CHECKOUT_TIMEOUT, DEFAULT_MAX_INSTANCES, PoolMetrics, Reuse, Source};
+use crate::pool::{Factory, PoolMetrics, Reuse, Settings, Source};
 use crate::reload::{Reloadable, Version};
 use std::any::Any;
 use std::fmt;
@@ -16,29 +16,14 @@ use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use wasp::{AsyncHandleFor, AsyncHostContract, Contract, Error};
 
-type Factory<H> = dyn Fn() -> H + Send + Sync + 'static;
-
 /// Builds an [`AsyncPool`]; start with [`AsyncPool::builder`] or [`Reloadable::async_pool`].
 pub struct AsyncPoolBuilder<C: ?Sized, H> {
-    source: Source<C>,
-    factory: Arc<Factory<H>>,
-    config: InstanceConfig,
-    max_instances: usize,
-    prewarm: usize,
-    reuse: Reuse,
-    checkout_timeout: Duration,
+    settings: Settings<C, H>,
 }
 
 impl<C: ?Sized + Contract, H> fmt::Debug for AsyncPoolBuilder<C, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AsyncPoolBuilder")
-            .field("plugin", &self.source.current())
-            .field("config", &self.config)
-            .field("max_instances", &self.max_instances)
-            .field("prewarm", &self.prewarm)
-            .field("reuse", &self.reuse)
-            .field("checkout_timeout", &self.checkout_timeout)
-            .finish_non_exhaustive()
+        self.settings.fmt_as("AsyncPoolBuilder", f)
     }
 }
 
@@ -50,22 +35,16 @@ where
 {
     fn new(source: Source<C>, factory: Arc<Factory<H>>) -> Self {
         AsyncPoolBuilder {
-            source,
-            factory,
-            config: InstanceConfig::default(),
-            max_instances: DEFAULT_MAX_INSTANCES,
-            prewarm: 0,
-            reuse: Reuse::Keep,
-            checkout_timeout: DEFAULT_CHECKOUT_TIMEOUT,
+            settings: Settings::new(source, factory),
         }
     }
 
-    /// The most instances alive at once, checked out or idle ([`DEFAULT_MAX_INSTANCES`]
+    /// The most instances alive at once, checked out or idle ([`DEFAULT_MAX_INSTANCES`](crate::DEFAULT_MAX_INSTANCES)
     /// unless set). A checkout beyond it waits for an instance to come back. At least 1
     /// (0 is taken as 1), at most what a `tokio` semaphore counts (`usize::MAX >> 3`), so
     /// `usize::MAX` means no bound.
     pub fn max_instances(mut self, max: usize) -> Self {
-        self.max_instances = max.clamp(1, Semaphore::MAX_PERMITS);
+        self.settings.max_instances = max.clamp(1, Semaphore::MAX_PERMITS);
         self
     }
 
@@ -73,28 +52,28 @@ where
     /// pay for instantiation. At most [`AsyncPoolBuilder::max_instances`]; 0 (the default)
     /// creates instances only when a checkout needs one.
     pub fn prewarm(mut self, n: usize) -> Self {
-        self.prewarm = n;
+        self.settings.prewarm = n;
         self
     }
 
     /// Whether an instance returned to the pool is kept for the next checkout
     /// ([`Reuse::Keep`], the default) or dropped ([`Reuse::Fresh`]).
     pub fn reuse(mut self, reuse: Reuse) -> Self {
-        self.reuse = reuse;
+        self.settings.reuse = reuse;
         self
     }
 
     /// The sandbox of every instance the pool creates ([`InstanceConfig::default`] unless
     /// set).
     pub fn config(mut self, config: InstanceConfig) -> Self {
-        self.config = config;
+        self.settings.config = config;
         self
     }
 
     /// How long [`AsyncPool::get`] waits for an instance when all are checked out
-    /// ([`DEFAULT_CHECKOUT_TIMEOUT`] unless set).
+    /// ([`DEFAULT_CHECKOUT_TIMEOUT`](crate::DEFAULT_CHECKOUT_TIMEOUT) unless set).
     pub fn checkout_timeout(mut self, timeout: Duration) -> Self {
-        self.checkout_timeout = timeout;
+        self.settings.checkout_timeout = timeout;
         self
     }
 
@@ -103,15 +82,16 @@ where
     /// # Errors
     /// As [`Plugin::instantiate_async_with`], when a pre-warmed instance cannot be created.
     pub async fn build(self) -> Result<AsyncPool<C, H>, Error> {
-        let prewarm = self.prewarm.min(self.max_instances);
+        let settings = self.settings;
+        let prewarm = settings.prewarm.min(settings.max_instances);
         let shared = Arc::new(Shared {
-            source: self.source,
-            factory: self.factory,
-            config: self.config,
-            max_instances: self.max_instances,
-            reuse: self.reuse,
-            checkout_timeout: self.checkout_timeout,
-            slots: Arc::new(Semaphore::new(self.max_instances)),
+            source: settings.source,
+            factory: settings.factory,
+            config: settings.config,
+            max_instances: settings.max_instances,
+            reuse: settings.reuse,
+            checkout_timeout: settings.checkout_timeout,
+            slots: Arc::new(Semaphore::new(settings.max_instances)),
             state: Mutex::new(State {
                 // Not `max_instances`, which may be huge: the pool grows as it creates.
                 idle: Vec::new(),

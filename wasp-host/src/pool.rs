@@ -52,24 +52,40 @@ pub struct PoolMetrics {
     pub retired: u64,
 }
 
-type Factory<H> = dyn Fn() -> H + Send + Sync + 'static;
+/// What makes the host value of each instance a pool creates.
+pub(crate) type Factory<H> = dyn Fn() -> H + Send + Sync + 'static;
 
-/// Builds a [`Pool`]; start with [`Pool::builder`].
-///
-/// A builder is used from one thread; it is `Send` and `Sync`.
-pub struct PoolBuilder<C: ?Sized, H> {
-    source: Source<C>,
-    factory: Arc<Factory<H>>,
-    config: InstanceConfig,
-    max_instances: usize,
-    prewarm: usize,
-    reuse: Reuse,
-    checkout_timeout: Duration,
+/// What a pool's builder collects, blocking ([`PoolBuilder`]) or async
+/// ([`AsyncPoolBuilder`](crate::AsyncPoolBuilder)).
+pub(crate) struct Settings<C: ?Sized, H> {
+    pub(crate) source: Source<C>,
+    pub(crate) factory: Arc<Factory<H>>,
+    pub(crate) config: InstanceConfig,
+    pub(crate) max_instances: usize,
+    pub(crate) prewarm: usize,
+    pub(crate) reuse: Reuse,
+    pub(crate) checkout_timeout: Duration,
 }
 
-impl<C: ?Sized + Contract, H> fmt::Debug for PoolBuilder<C, H> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PoolBuilder")
+impl<C: ?Sized, H> Settings<C, H> {
+    /// The defaults, for instances of `source` served by `factory`'s host values.
+    pub(crate) fn new(source: Source<C>, factory: Arc<Factory<H>>) -> Self {
+        Settings {
+            source,
+            factory,
+            config: InstanceConfig::default(),
+            max_instances: DEFAULT_MAX_INSTANCES,
+            prewarm: 0,
+            reuse: Reuse::Keep,
+            checkout_timeout: DEFAULT_CHECKOUT_TIMEOUT,
+        }
+    }
+}
+
+impl<C: ?Sized + Contract, H> Settings<C, H> {
+    /// The builder named `name`, for its `Debug`.
+    pub(crate) fn fmt_as(&self, name: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct(name)
             .field("plugin", &self.source.current())
             .field("config", &self.config)
             .field("max_instances", &self.max_instances)
@@ -77,6 +93,19 @@ impl<C: ?Sized + Contract, H> fmt::Debug for PoolBuilder<C, H> {
             .field("reuse", &self.reuse)
             .field("checkout_timeout", &self.checkout_timeout)
             .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Pool`]; start with [`Pool::builder`].
+///
+/// A builder is used from one thread; it is `Send` and `Sync`.
+pub struct PoolBuilder<C: ?Sized, H> {
+    settings: Settings<C, H>,
+}
+
+impl<C: ?Sized + Contract, H> fmt::Debug for PoolBuilder<C, H> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.settings.fmt_as("PoolBuilder", f)
     }
 }
 
@@ -88,13 +117,7 @@ where
 {
     fn new(source: Source<C>, factory: Arc<Factory<H>>) -> Self {
         PoolBuilder {
-            source,
-            factory,
-            config: InstanceConfig::default(),
-            max_instances: DEFAULT_MAX_INSTANCES,
-            prewarm: 0,
-            reuse: Reuse::Keep,
-            checkout_timeout: DEFAULT_CHECKOUT_TIMEOUT,
+            settings: Settings::new(source, factory),
         }
     }
 
@@ -102,7 +125,7 @@ where
     /// unless set). A checkout beyond it waits for an instance to come back. At least 1:
     /// 0 is taken as 1.
     pub fn max_instances(mut self, max: usize) -> Self {
-        self.max_instances = max.max(1);
+        self.settings.max_instances = max.max(1);
         self
     }
 
@@ -110,28 +133,28 @@ where
     /// pay for instantiation. At most [`PoolBuilder::max_instances`]; 0 (the default)
     /// creates instances only when a checkout needs one.
     pub fn prewarm(mut self, n: usize) -> Self {
-        self.prewarm = n;
+        self.settings.prewarm = n;
         self
     }
 
     /// Whether an instance returned to the pool is kept for the next checkout
     /// ([`Reuse::Keep`], the default) or dropped ([`Reuse::Fresh`]).
     pub fn reuse(mut self, reuse: Reuse) -> Self {
-        self.reuse = reuse;
+        self.settings.reuse = reuse;
         self
     }
 
     /// The sandbox of every instance the pool creates ([`InstanceConfig::default`] unless
     /// set).
     pub fn config(mut self, config: InstanceConfig) -> Self {
-        self.config = config;
+        self.settings.config = config;
         self
     }
 
     /// How long [`Pool::get`] waits for an instance when all are checked out
     /// ([`DEFAULT_CHECKOUT_TIMEOUT`] unless set).
     pub fn checkout_timeout(mut self, timeout: Duration) -> Self {
-        self.checkout_timeout = timeout;
+        self.settings.checkout_timeout = timeout;
         self
     }
 
@@ -140,14 +163,15 @@ where
     /// # Errors
     /// As [`Plugin::instantiate_with`], when a pre-warmed instance cannot be created.
     pub fn build(self) -> Result<Pool<C, H>, Error> {
-        let prewarm = self.prewarm.min(self.max_instances);
+        let settings = self.settings;
+        let prewarm = settings.prewarm.min(settings.max_instances);
         let shared = Arc::new(Shared {
-            source: self.source,
-            factory: self.factory,
-            config: self.config,
-            max_instances: self.max_instances,
-            reuse: self.reuse,
-            checkout_timeout: self.checkout_timeout,
+            source: settings.source,
+            factory: settings.factory,
+            config: settings.config,
+            max_instances: settings.max_instances,
+            reuse: settings.reuse,
+            checkout_timeout: settings.checkout_timeout,
             state: Mutex::new(State {
                 // Room for the prewarmed ones only: the bound may be huge (`usize::MAX` for none).
                 idle: Vec::with_capacity(prewarm),
